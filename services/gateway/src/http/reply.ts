@@ -1,0 +1,19 @@
+import type { Response } from 'express';
+import { jsonEnvelope, resultEnvelope, type BusReply, type EnvelopeKind } from '@rag/contracts';
+
+/**
+ * Maps a service reply to the route's envelope. R (`/api/v1`): data only on success, extras
+ * (e.g. `total_datasets`) at the top level. J (web): three keys on success; on error, `data`
+ * only when the service set one (RAGFlow's get_data_error_result has none).
+ */
+export function sendReply(res: Response, kind: EnvelopeKind, reply: BusReply): void {
+  if (kind === 'R') {
+    res.json(resultEnvelope(reply.code, reply.message, reply.data, reply.extra));
+    return;
+  }
+  if (reply.code === 0) {
+    res.json({ ...jsonEnvelope(0, reply.message ?? 'success', reply.data ?? null), ...(reply.extra ?? {}) });
+    return;
+  }
+  res.json(reply.data === undefined ? { code: reply.code, message: reply.message ?? 'Error' } : jsonEnvelope(reply.code, reply.message, reply.data));
+}

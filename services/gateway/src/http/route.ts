@@ -1,0 +1,50 @@
+import type { Request, Response } from 'express';
+import type { BusRequest, CallerContext, EnvelopeKind } from '@rag/contracts';
+import type { Bus, Logger, Metrics } from '@rag/platform';
+import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { PasswordDecoder } from '../auth/password.js';
+import type { GatewayConfig } from '../app.js';
+import { sendReply } from './reply.js';
+
+export type AuthKind = 'apikey' | 'web' | 'none';
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+
+export interface GatewayDeps {
+  bus: Bus;
+  config: GatewayConfig;
+  logger: Logger;
+  metrics: Metrics;
+  auth: Authenticator;
+  passwords: PasswordDecoder;
+  isReady(): Promise<{ nats: boolean }>;
+}
+
+export interface RouteContext {
+  req: Request;
+  res: Response;
+  deps: GatewayDeps;
+  requestId: string;
+  /** Set on authenticated routes. */
+  principal: Principal | undefined;
+  caller: CallerContext;
+}
+
+export interface RouteDef {
+  method: Method;
+  /** Express 5 path syntax; `{param}` in the docs is `:param` here. */
+  path: string;
+  auth: AuthKind;
+  /** Envelope for errors raised before or outside the service call. */
+  envelope: EnvelopeKind;
+  handle(ctx: RouteContext): Promise<void>;
+}
+
+/** Sends a request to a service and writes its reply in the route's envelope: the thin-handler path. */
+export async function forward(ctx: RouteContext, subject: string, request: BusRequest, kind: EnvelopeKind): Promise<void> {
+  const reply = await ctx.deps.bus.request(subject, request, ctx.caller);
+  sendReply(ctx.res, kind, reply);
+}
+
+export function route(method: Method, path: string, auth: AuthKind, envelope: EnvelopeKind, handle: RouteDef['handle']): RouteDef {
+  return { method, path, auth, envelope, handle };
+}

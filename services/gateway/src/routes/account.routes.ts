@@ -1,0 +1,5 @@
+import type { RouteDef } from '../http/route.js';
+
+export function accountRoutes(): RouteDef[] {
+  return [];
+}

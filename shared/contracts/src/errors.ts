@@ -1,0 +1,89 @@
+import { RetCode } from './codes.js';
+
+/**
+ * The one error registry: every business error the services raise, its code and its message
+ * template. Handlers throw `RagError`; the bus and the gateway map it to the wire in one place.
+ * Templates use `{name}` placeholders and are byte-identical to the contract's strings.
+ */
+export const ErrorRegistry = {
+  // generic
+  ARGUMENT: { code: RetCode.ARGUMENT_ERROR, template: '{message}' },
+  DATA: { code: RetCode.DATA_ERROR, template: '{message}' },
+  EXCEPTION: { code: RetCode.EXCEPTION_ERROR, template: '{message}' },
+  REQUIRED_ARGUMENTS: { code: RetCode.ARGUMENT_ERROR, template: 'required argument are missing: {fields}; ' },
+  SERVICE_UNAVAILABLE: { code: RetCode.EXCEPTION_ERROR, template: "ServiceUnavailable('{service} is not reachable')" },
+  SERVICE_TIMEOUT: { code: RetCode.EXCEPTION_ERROR, template: "TimeoutError('{service} did not answer within {ms} ms')" },
+  // auth: /api/v1 API-key routes (§3.4)
+  AUTH_EMPTY: { code: RetCode.SUCCESS, template: '`Authorization` can\'t be empty' },
+  AUTH_FORMAT: { code: RetCode.SUCCESS, template: 'Please check your authorization format.' },
+  AUTH_INVALID_KEY: { code: RetCode.AUTHENTICATION_ERROR, template: 'Authentication error: API key is invalid!' },
+  // auth: web routes
+  WEB_UNAUTHORIZED: { code: RetCode.UNAUTHORIZED, template: "<Unauthorized '401: Unauthorized'>" },
+  // register / login (§3.2)
+  REGISTRATION_DISABLED: { code: RetCode.OPERATING_ERROR, template: 'User registration is disabled!' },
+  INVALID_EMAIL: { code: RetCode.OPERATING_ERROR, template: 'Invalid email address: {email}!' },
+  EMAIL_TAKEN: { code: RetCode.OPERATING_ERROR, template: 'Email: {email} has already registered!' },
+  REGISTRATION_FAILURE: { code: RetCode.EXCEPTION_ERROR, template: 'User registration failure, error: {error}' },
+  LOGIN_EMPTY: { code: RetCode.AUTHENTICATION_ERROR, template: 'Unauthorized!' },
+  LOGIN_DEFAULT_ADMIN: { code: RetCode.AUTHENTICATION_ERROR, template: 'Default admin account cannot be used to login normal services!' },
+  LOGIN_UNKNOWN_EMAIL: { code: RetCode.AUTHENTICATION_ERROR, template: 'Email: {email} is not registered!' },
+  LOGIN_CRYPT: { code: RetCode.SERVER_ERROR, template: 'Fail to crypt password' },
+  LOGIN_DISABLED: { code: RetCode.FORBIDDEN, template: 'This account has been disabled, please contact the administrator!' },
+  LOGIN_MISMATCH: { code: RetCode.AUTHENTICATION_ERROR, template: 'Email and password do not match!' },
+  PASSWORD_ERROR: { code: RetCode.AUTHENTICATION_ERROR, template: 'Password error!' },
+  UPDATE_FAILURE: { code: RetCode.EXCEPTION_ERROR, template: 'Update failure!' },
+  TENANT_NOT_FOUND_WEB: { code: RetCode.DATA_ERROR, template: 'Tenant not found!' },
+  TENANT_FORBIDDEN: { code: RetCode.DATA_ERROR, template: 'Only the owner of tenant {tenant_id} can change its settings.' },
+  // models (§17)
+  FACTORY_NOT_ALLOWED: { code: RetCode.DATA_ERROR, template: 'LLM factory {factory} is not allowed' },
+  MODEL_TYPE_MISSING: { code: RetCode.EXCEPTION_ERROR, template: "KeyError('model_type')" },
+  MODEL_TYPE_INVALID: { code: RetCode.ARGUMENT_ERROR, template: 'Unsupported model_type: {model_type}. Allowed: chat, embedding, rerank, image2text, tts, speech2text, ocr' },
+  // datasets (§5)
+  DATASET_NAME_BYTES: { code: RetCode.DATA_ERROR, template: 'Dataset name length is {length} which is large than 128' },
+  DATASET_TENANT_NOT_FOUND: { code: RetCode.PERMISSION_ERROR, template: 'Tenant not found' },
+  DATASET_NO_PERMISSION: { code: RetCode.PERMISSION_ERROR, template: "User '{tenant_id}' lacks permission for dataset '{dataset}'" },
+  DATASETS_NO_PERMISSION: { code: RetCode.PERMISSION_ERROR, template: "User '{tenant_id}' lacks permission for datasets: '{ids}'" },
+  DATASET_NOTHING_MODIFIED: { code: RetCode.ARGUMENT_ERROR, template: 'No properties were modified' },
+  DATASET_NAME_TAKEN: { code: RetCode.DATA_ERROR, template: "Dataset name '{name}' already exists" },
+  DATASET_EMBEDDING_LOCKED: { code: RetCode.DATA_ERROR, template: 'When chunk_num ({chunk_count}) > 0, embedding_model must remain {embedding_model}' },
+  DATASET_DELETE_FAILED: { code: RetCode.DATA_ERROR, template: 'Successfully deleted 0 datasets, {failed} failed. Details: {details}...' },
+  UNSUPPORTED_MODEL: { code: RetCode.ARGUMENT_ERROR, template: 'Unsupported model: <{model}>' },
+  UNAUTHORIZED_MODEL: { code: RetCode.ARGUMENT_ERROR, template: 'Unauthorized model: <{model}>' },
+  PAGERANK_NEEDS_ES: { code: RetCode.ARGUMENT_ERROR, template: "'pagerank' can only be set when doc_engine is elasticsearch" },
+  NO_AUTHORIZATION: { code: RetCode.AUTHENTICATION_ERROR, template: 'No authorization.' },
+} as const satisfies Record<string, { code: number; template: string }>;
+
+export type ErrorKey = keyof typeof ErrorRegistry;
+
+export function formatTemplate(template: string, params: Record<string, unknown> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** A business error with a registered code and message, thrown by domain code. */
+export class RagError extends Error {
+  readonly code: number;
+  readonly key: ErrorKey;
+  readonly data: unknown;
+
+  constructor(key: ErrorKey, params: Record<string, unknown> = {}, data: unknown = undefined) {
+    const entry = ErrorRegistry[key];
+    super(formatTemplate(entry.template, params));
+    this.name = 'RagError';
+    this.key = key;
+    this.code = entry.code;
+    this.data = data;
+  }
+}
+
+export function isRagError(value: unknown): value is RagError {
+  return value instanceof RagError;
+}
+
+/** Python-style repr of an unexpected exception, as the contract's code-100 answers show it. */
+export function exceptionRepr(err: unknown): string {
+  if (err instanceof Error) {
+    const quoted = err.message.includes("'") && !err.message.includes('"') ? `"${err.message}"` : `'${err.message}'`;
+    return `${err.name === 'Error' ? 'Exception' : err.name}(${quoted})`;
+  }
+  return `Exception('${String(err)}')`;
+}

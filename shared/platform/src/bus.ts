@@ -1,0 +1,280 @@
+import {
+  connect,
+  headers as natsHeaders,
+  ErrorCode,
+  RetentionPolicy,
+  StorageType,
+  nanos,
+  type JetStreamClient,
+  type JetStreamManager,
+  type MsgHdrs,
+  type NatsConnection,
+  type Service,
+  type ServiceMsg,
+  type StreamConfig,
+} from 'nats';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { propagation } from '@opentelemetry/api';
+import {
+  Headers,
+  RagError,
+  Streams,
+  eventSubject,
+  exceptionRepr,
+  isRagError,
+  type BusReply,
+  type BusRequest,
+  type CallerContext,
+  type EventEnvelope,
+  type EventType,
+} from '@rag/contracts';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { SpanKind, injectTraceContext, withSpanFromHeaders } from './tracing.js';
+import { uuid1, newRequestId } from './ids.js';
+
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export function encodeJson(value: unknown): Uint8Array {
+  return encoder.encode(JSON.stringify(value));
+}
+
+export function decodeJson<T>(data: Uint8Array): T {
+  return (data.length ? JSON.parse(decoder.decode(data)) : undefined) as T;
+}
+
+export interface BusOptions {
+  url: string;
+  name: string;
+  token?: string | undefined;
+  user?: string | undefined;
+  password?: string | undefined;
+  requestTimeoutMs: number;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** What a handler receives: the decoded request and who is calling. */
+export type Handler<B = unknown, P = Record<string, string>, D = unknown> = (
+  req: BusRequest<B, P>,
+  ctx: CallerContext,
+) => Promise<BusReply<D> | D>;
+
+/** Marks a handler's return value as a full reply rather than bare data. */
+export function reply<D>(data: D, extra?: Record<string, unknown>): BusReply<D> & { [REPLY]: true } {
+  return { code: 0, data, ...(extra ? { extra } : {}), [REPLY]: true };
+}
+const REPLY = Symbol('reply');
+
+function toReply(value: unknown): BusReply {
+  if (value && typeof value === 'object' && REPLY in value) {
+    const { [REPLY]: _mark, ...rest } = value as BusReply & { [REPLY]: true };
+    return rest;
+  }
+  return { code: 0, data: value };
+}
+
+function callerFrom(h: MsgHdrs | undefined): CallerContext {
+  const tenantIds = h?.get(Headers.tenantIds);
+  return {
+    tenantId: h?.get(Headers.tenantId) ?? '',
+    userId: h?.get(Headers.userId) ?? '',
+    tenantIds: tenantIds ? tenantIds.split(',') : [],
+    requestId: h?.get(Headers.requestId) || newRequestId(),
+  };
+}
+
+/**
+ * The NATS bus of one process: typed request/reply over `rag.v1.<service>.<operation>` with the
+ * NATS Service API (discovery, stats, a queue group per service), and events on JetStream.
+ */
+export class Bus {
+  readonly nc: NatsConnection;
+  readonly js: JetStreamClient;
+  private readonly services: Service[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  private constructor(
+    nc: NatsConnection,
+    private readonly opts: BusOptions,
+  ) {
+    this.nc = nc;
+    this.js = nc.jetstream();
+  }
+
+  static async connect(opts: BusOptions): Promise<Bus> {
+    const nc = await connect({
+      servers: opts.url.split(',').map((s) => s.trim()),
+      name: opts.name,
+      token: opts.token,
+      user: opts.user,
+      pass: opts.password,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 500,
+      waitOnFirstConnect: true,
+    });
+    (async () => {
+      for await (const s of nc.status()) opts.logger.info({ nats: s.type, data: String(s.data ?? '') }, 'nats status');
+    })().catch(() => undefined);
+    return new Bus(nc, opts);
+  }
+
+  async jsm(): Promise<JetStreamManager> {
+    return this.nc.jetstreamManager();
+  }
+
+  /** Creates the stream, or updates it when it exists with another configuration. */
+  async ensureStream(config: Partial<StreamConfig> & { name: string }): Promise<void> {
+    const jsm = await this.jsm();
+    try {
+      await jsm.streams.info(config.name);
+      await jsm.streams.update(config.name, config);
+    } catch (err) {
+      if ((err as { code?: string }).code === '404' || /stream not found/i.test(String(err))) await jsm.streams.add(config);
+      else throw err;
+    }
+  }
+
+  async ensureEventsStream(): Promise<void> {
+    await this.ensureStream({
+      name: Streams.events.name,
+      subjects: [...Streams.events.subjects],
+      retention: RetentionPolicy.Limits,
+      storage: StorageType.File,
+      max_age: nanos(7 * 24 * 3600 * 1000),
+      duplicate_window: nanos(120 * 1000),
+    });
+  }
+
+  /**
+   * Serves a set of subjects as one NATS service. Every instance of the service joins the same
+   * queue group (the service name), so requests are spread over replicas.
+   */
+  async serve(name: string, version: string, description: string, endpoints: Record<string, Handler<any, any, any>>): Promise<Service> {
+    const { logger, metrics } = this.opts;
+    const srv = await this.nc.services.add({ name, version, description, queue: name });
+    for (const [subject, handler] of Object.entries(endpoints)) {
+      const endpointName = subject.split('.').slice(-2).join('-').replace(/[^A-Za-z0-9_-]/g, '_');
+      srv.addEndpoint(endpointName, {
+        subject,
+        queue: name,
+        handler: (err, msg) => {
+          if (err) {
+            logger.error({ err, subject }, 'endpoint stopped');
+            return;
+          }
+          const p = this.handle(subject, handler, msg, logger, metrics).finally(() => this.inFlight.delete(p));
+          this.inFlight.add(p);
+        },
+      });
+    }
+    this.services.push(srv);
+    return srv;
+  }
+
+  private async handle(subject: string, handler: Handler, msg: ServiceMsg, logger: Logger, metrics: Metrics): Promise<void> {
+    const end = metrics.busHandleDuration.startTimer({ subject });
+    const ctx = callerFrom(msg.headers);
+    let out: BusReply;
+    try {
+      out = await withSpanFromHeaders(subject, msg.headers, SpanKind.SERVER, async () => {
+        const req = decodeJson<BusRequest>(msg.data) ?? { body: {} };
+        return toReply(await handler(req, ctx));
+      });
+    } catch (err) {
+      if (isRagError(err)) {
+        out = { code: err.code, message: err.message, ...(err.data !== undefined ? { data: err.data } : {}) };
+      } else {
+        logger.error({ err, subject, request_id: ctx.requestId, tenant_id: ctx.tenantId }, 'handler failed');
+        out = { code: 100, message: exceptionRepr(err) };
+      }
+    }
+    end();
+    metrics.busHandled.inc({ subject, code: String(out.code) });
+    msg.respond(encodeJson(out));
+  }
+
+  /** Sends a request to a service and returns its reply; transport failures become RagErrors. */
+  async request<D = unknown>(subject: string, req: BusRequest, ctx: Partial<CallerContext>, timeoutMs = this.opts.requestTimeoutMs): Promise<BusReply<D>> {
+    const { metrics } = this.opts;
+    const h = natsHeaders();
+    if (ctx.tenantId) h.set(Headers.tenantId, ctx.tenantId);
+    if (ctx.userId) h.set(Headers.userId, ctx.userId);
+    if (ctx.tenantIds?.length) h.set(Headers.tenantIds, ctx.tenantIds.join(','));
+    h.set(Headers.requestId, ctx.requestId ?? newRequestId());
+    injectTraceContext(h);
+    const end = metrics.busDuration.startTimer({ subject });
+    try {
+      const msg = await this.nc.request(subject, encodeJson(req), { timeout: timeoutMs, headers: h });
+      metrics.busRequests.inc({ subject, outcome: 'ok' });
+      return decodeJson<BusReply<D>>(msg.data);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const service = subject.split('.')[2] ?? subject;
+      if (code === ErrorCode.NoResponders) {
+        metrics.busRequests.inc({ subject, outcome: 'no_responders' });
+        throw new RagError('SERVICE_UNAVAILABLE', { service: `${service}-svc` });
+      }
+      if (code === ErrorCode.Timeout) {
+        metrics.busRequests.inc({ subject, outcome: 'timeout' });
+        throw new RagError('SERVICE_TIMEOUT', { service: `${service}-svc`, ms: timeoutMs });
+      }
+      metrics.busRequests.inc({ subject, outcome: 'error' });
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  /** Like `request`, but a non-zero reply code is thrown as a RagError-shaped error. */
+  async call<D = unknown>(subject: string, req: BusRequest, ctx: Partial<CallerContext>): Promise<D> {
+    const r = await this.request<D>(subject, req, ctx);
+    if (r.code !== 0) throw Object.assign(new Error(r.message ?? 'Error'), { code: r.code, reply: r });
+    return r.data as D;
+  }
+
+  /** Publishes an event on the EVENTS stream, de-duplicated by its id. */
+  async publishEvent<D>(type: EventType, tenantId: string, data: D, source: string): Promise<EventEnvelope<D>> {
+    const event: EventEnvelope<D> = { id: uuid1(), type, time: new Date().toISOString(), tenant_id: tenantId, source, data };
+    const h = natsHeaders();
+    h.set(Headers.tenantId, tenantId);
+    injectTraceContext(h);
+    await this.js.publish(eventSubject(type), encodeJson(event), { msgID: event.id, headers: h });
+    this.opts.metrics.eventsPublished.inc({ type });
+    return event;
+  }
+
+  /** Plain (non-durable) subscription to events, for caches that only need what happens while they run. */
+  subscribeEvents(types: EventType[], onEvent: (e: EventEnvelope) => void): void {
+    for (const type of types) {
+      this.nc.subscribe(eventSubject(type), {
+        callback: (err, msg) => {
+          if (!err) onEvent(decodeJson<EventEnvelope>(msg.data));
+        },
+      });
+    }
+  }
+
+  isConnected(): boolean {
+    return !this.nc.isClosed() && !this.nc.isDraining();
+  }
+
+  /** Stops taking requests, then waits (up to `timeoutMs`) for the handlers already running. */
+  async stopServing(timeoutMs = 10000): Promise<void> {
+    await Promise.allSettled(this.services.map((s) => s.stop()));
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** Drains subscriptions (in-flight handlers finish and reply) and closes the connection. */
+  async drain(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => undefined);
+  }
+}

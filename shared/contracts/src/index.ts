@@ -3,6 +3,7 @@ export * from './envelope.js';
 export * from './errors.js';
 export * from './subjects.js';
 export * from './validation.js';
+export * from './validate-or-throw.js';
 export * from './schemas/helpers.js';
 export * from './schemas/bus.js';
 export * from './schemas/dataset.js';

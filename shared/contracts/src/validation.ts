@@ -252,3 +252,25 @@ export function validate<S extends TSchema>(schema: S, raw: unknown, options: { 
   errors.sort((a, b) => rank(a.loc, a.msg) - rank(b.loc, b.msg));
   return { ok: false, errors, message: formatFieldErrors(errors) };
 }
+
+const LENIENT_TRUE = new Set(['true', '1', 'yes', 'y', 'on', 't']);
+const LENIENT_FALSE = new Set(['false', '0', 'no', 'n', 'off', 'f']);
+
+/**
+ * Query strings → typed values the way pydantic's lax mode reads them: integers from integer
+ * text, booleans from true/false/1/0/yes/no/y/n/on/off/t/f in any case. Anything else is left
+ * as a string, so validation reports the lax-mode message. Declared defaults fill the gaps.
+ */
+export function coerceQuery(schema: TSchema, query: Record<string, string>): Record<string, unknown> {
+  const props = (schema as SchemaNode).properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(query)) {
+    const type = props[key]?.type;
+    if (type === 'integer' && /^\s*[-+]?\d+\s*$/.test(raw)) out[key] = Number(raw);
+    else if (type === 'boolean' && LENIENT_TRUE.has(raw.trim().toLowerCase())) out[key] = true;
+    else if (type === 'boolean' && LENIENT_FALSE.has(raw.trim().toLowerCase())) out[key] = false;
+    else out[key] = raw;
+  }
+  for (const [key, sub] of Object.entries(props)) if (!(key in out) && 'default' in sub) out[key] = (sub as { default: unknown }).default;
+  return out;
+}

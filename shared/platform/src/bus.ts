@@ -237,8 +237,8 @@ export class Bus {
   }
 
   /** Publishes an event on the EVENTS stream, de-duplicated by its id. */
-  async publishEvent<D>(type: EventType, tenantId: string, data: D, source: string): Promise<EventEnvelope<D>> {
-    const event: EventEnvelope<D> = { id: uuid1(), type, time: new Date().toISOString(), tenant_id: tenantId, source, data };
+  async publishEvent<D>(type: EventType, tenantId: string, data: D, source: string, id = uuid1()): Promise<EventEnvelope<D>> {
+    const event: EventEnvelope<D> = { id, type, time: new Date().toISOString(), tenant_id: tenantId, source, data };
     const h = natsHeaders();
     h.set(Headers.tenantId, tenantId);
     injectTraceContext(h);

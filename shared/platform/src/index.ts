@@ -4,5 +4,6 @@ export * from './db.js';
 export * from './ids.js';
 export * from './logger.js';
 export * from './metrics.js';
+export * from './outbox.js';
 export * from './runtime.js';
 export * from './tracing.js';

@@ -29,9 +29,16 @@ export interface ServiceDefinition<S extends ConfigSpec> {
   description: string;
   config: S;
   migrations: Migration[];
-  /** Builds the domain and returns the handlers, keyed by subject. */
-  start(ctx: ServiceContext<S>): Promise<Record<string, Handler<any, any, any>>>;
-  /** Called during shutdown after the service stopped taking requests. */
+  /**
+   * Builds the domain and returns the handlers keyed by subject, optionally with a stop hook that
+   * runs during shutdown after the service stopped taking requests (state lives in the closure,
+   * never at module level).
+   */
+  start(ctx: ServiceContext<S>): Promise<Record<string, Handler<any, any, any>> | StartedService>;
+}
+
+export interface StartedService {
+  handlers: Record<string, Handler<any, any, any>>;
   stop?(): Promise<void>;
 }
 
@@ -66,7 +73,8 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
   });
   await bus.ensureEventsStream();
   const ctx: ServiceContext<S> = { config, logger, metrics, bus, db };
-  const handlers = await def.start(ctx);
+  const started = await def.start(ctx);
+  const { handlers, stop: stopHook } = 'handlers' in started && typeof started.handlers === 'object' ? (started as StartedService) : { handlers: started as StartedService['handlers'], stop: undefined };
   await bus.serve(def.name, def.version, def.description, handlers);
   let ready = true;
 
@@ -79,7 +87,7 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
       ready = false;
       logger.info('shutting down');
       await bus.stopServing(base.SHUTDOWN_TIMEOUT_MS);
-      await def.stop?.().catch((err) => logger.error({ err }, 'stop hook failed'));
+      await stopHook?.().catch((err) => logger.error({ err }, 'stop hook failed'));
       await bus.drain();
       await db.destroy();
       await new Promise<void>((r) => (probe ? probe.server.close(() => r()) : r()));

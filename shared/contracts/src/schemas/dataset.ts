@@ -86,6 +86,12 @@ export const DatasetUpdateBody = Type.Object(
 );
 export type DatasetUpdateBody = Static<typeof DatasetUpdateBody>;
 
+/** The update body with the path id, validated together so errors come in RAGFlow's order. */
+export const DatasetUpdateRequest = Type.Object(
+  { ...DatasetUpdateBody.properties, dataset_id: Type.String({ 'x-check': 'uuid1' }) },
+  { additionalProperties: false, 'x-order': [...CREATE_ORDER, 'dataset_id', 'pagerank'] },
+);
+
 /** DELETE /api/v1/datasets body: `ids` required, null means all. */
 export const DatasetDeleteBody = Type.Object(
   { ids: Nullable(Type.Array(Type.String({ 'x-check': 'uuid1' }))) },

@@ -1,0 +1,25 @@
+import { Subjects, type TenantProfile } from '@rag/contracts';
+import { Outbox, type ServiceDefinition } from '@rag/platform';
+import { migrations } from './data/migrations.js';
+import { DatasetService, type TenantLookup } from './domain/dataset.service.js';
+import { datasetHandlers } from './handlers/dataset.handlers.js';
+
+const OUTBOX_TABLE = 'dataset_outbox';
+
+/** dataset-svc: owns the datasets table; answers `rag.v1.dataset.*`; publishes dataset events. */
+export const datasetService: ServiceDefinition<Record<string, never>> = {
+  name: 'dataset-svc',
+  version: '0.1.0',
+  description: 'Datasets (knowledge bases): create, list, update, delete',
+  config: {},
+  migrations: [...migrations, Outbox.migration(OUTBOX_TABLE)],
+  async start({ db, bus, logger }) {
+    const outbox = new Outbox(db, bus, OUTBOX_TABLE, 'dataset-svc', logger);
+    outbox.start();
+    const tenants: TenantLookup = async (tenantId, ctx) => {
+      const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, ctx);
+      return r.code === 0 && r.data ? r.data : null;
+    };
+    return { handlers: datasetHandlers(new DatasetService(db, outbox, tenants)), stop: () => outbox.stop() };
+  },
+};

@@ -1,0 +1,4 @@
+import { runMain } from '@rag/platform';
+import { datasetService } from './index.js';
+
+runMain(datasetService);

@@ -13,8 +13,6 @@ import {
   type ServiceMsg,
   type StreamConfig,
 } from 'nats';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { propagation } from '@opentelemetry/api';
 import {
   Headers,
   RagError,
@@ -32,8 +30,6 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { SpanKind, injectTraceContext, withSpanFromHeaders } from './tracing.js';
 import { uuid1, newRequestId } from './ids.js';
-
-propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

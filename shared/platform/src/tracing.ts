@@ -1,4 +1,6 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { MsgHdrs } from 'nats';
@@ -6,6 +8,11 @@ import type { MsgHdrs } from 'nats';
 export { SpanKind };
 
 let sdk: NodeSDK | undefined;
+
+// Trace context must flow through async code and NATS headers even when no exporter is set:
+// a context manager and the W3C propagator are registered once, whatever the SDK does later.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 
 /**
  * Starts OpenTelemetry when an OTLP endpoint is configured. Without one the API stays a no-op,
@@ -15,6 +22,8 @@ export function startTracing(service: string, endpoint: string | undefined): voi
   if (!endpoint || sdk) return;
   sdk = new NodeSDK({
     serviceName: service,
+    contextManager: new AsyncLocalStorageContextManager(),
+    textMapPropagator: new W3CTraceContextPropagator(),
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
   });
   sdk.start();

@@ -3,12 +3,14 @@ import { jsonEnvelope, resultEnvelope, type BusReply, type EnvelopeKind } from '
 
 /**
  * Maps a service reply to the route's envelope. R (`/api/v1`): data only on success, extras
- * (e.g. `total_datasets`) at the top level. J (web): three keys on success; on error, `data`
+ * (e.g. `total_datasets`) at the top level; an error that carries `data` is J-shaped. J (web): three keys on success; on error, `data`
  * only when the service set one (RAGFlow's get_data_error_result has none).
  */
 export function sendReply(res: Response, kind: EnvelopeKind, reply: BusReply): void {
   if (kind === 'R') {
-    res.json(resultEnvelope(reply.code, reply.message, reply.data, reply.extra));
+    // A few /api/v1 errors are J-shaped upstream (get_json_result): the service marks them by setting data.
+    if (reply.code !== 0 && Object.hasOwn(reply, 'data')) res.json(jsonEnvelope(reply.code, reply.message, reply.data));
+    else res.json(resultEnvelope(reply.code, reply.message, reply.data, reply.extra));
     return;
   }
   if (reply.code === 0) {

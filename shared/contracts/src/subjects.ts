@@ -8,6 +8,8 @@ export const SUBJECT_PREFIX = 'rag.v1';
 export const ServiceNames = {
   account: 'account-svc',
   dataset: 'dataset-svc',
+  document: 'document-svc',
+  parseWorker: 'parse-worker',
 } as const;
 
 export const Subjects = {
@@ -33,6 +35,8 @@ export const Subjects = {
     deleteModel: 'rag.v1.account.delete_model',
     enableModel: 'rag.v1.account.enable_model',
     deleteFactory: 'rag.v1.account.delete_factory',
+    /** Internal: a tenant model's provider settings including its key, for model callers only. */
+    modelCredentials: 'rag.v1.account.model_credentials',
   },
   dataset: {
     create: 'rag.v1.dataset.create',
@@ -41,17 +45,55 @@ export const Subjects = {
     delete: 'rag.v1.dataset.delete',
     get: 'rag.v1.dataset.get',
   },
+  document: {
+    uploadCheck: 'rag.v1.document.upload_check',
+    upload: 'rag.v1.document.upload',
+    list: 'rag.v1.document.list',
+    update: 'rag.v1.document.update',
+    delete: 'rag.v1.document.delete',
+    download: 'rag.v1.document.download',
+    parse: 'rag.v1.document.parse',
+    stopParsing: 'rag.v1.document.stop_parsing',
+    /** parse-worker → document-svc: progress, completion and failure of a task. */
+    taskProgress: 'rag.v1.document.task_progress',
+    metadataSummary: 'rag.v1.document.metadata_summary',
+    metadataUpdate: 'rag.v1.document.metadata_update',
+  },
+  chunk: {
+    list: 'rag.v1.chunk.list',
+    add: 'rag.v1.chunk.add',
+    update: 'rag.v1.chunk.update',
+    delete: 'rag.v1.chunk.delete',
+  },
+  retrieval: {
+    search: 'rag.v1.retrieval.search',
+    dify: 'rag.v1.retrieval.dify',
+  },
+  parse: {
+    /** Work-queue subject of parse tasks (stream PARSE_TASKS). */
+    task: 'rag.v1.parse.task',
+    /** Core-NATS broadcast: stop the named task now. */
+    cancel: 'rag.v1.parse.cancel',
+  },
 } as const;
 
 /** The EVENTS stream captures every `rag.v1.events.>` subject. */
 export const Streams = {
   events: { name: 'EVENTS', subjects: ['rag.v1.events.>'] },
+  parseTasks: { name: 'PARSE_TASKS', subjects: ['rag.v1.parse.task'], consumer: 'parse-worker' },
 } as const;
 
 export const EventTypes = {
   datasetCreated: 'dataset.created',
   datasetUpdated: 'dataset.updated',
   datasetDeleted: 'dataset.deleted',
+  documentUploaded: 'document.uploaded',
+  documentParseStarted: 'document.parse_started',
+  documentParsed: 'document.parsed',
+  documentParseFailed: 'document.parse_failed',
+  documentDeleted: 'document.deleted',
+  /** A change of a document's chunk/token counters (manual chunks, deletions, re-parse). */
+  documentCountsChanged: 'document.counts_changed',
   userRegistered: 'user.registered',
   userLoggedOut: 'user.logged_out',
   apiKeyCreated: 'api_key.created',

@@ -28,7 +28,8 @@ export interface ServiceDefinition<S extends ConfigSpec> {
   version: string;
   description: string;
   config: S;
-  migrations: Migration[];
+  /** The service's tables; `false` for a service without a database (a worker). */
+  migrations: Migration[] | false;
   /**
    * Builds the domain and returns the handlers keyed by subject, optionally with a stop hook that
    * runs during shutdown after the service stopped taking requests (state lives in the closure,
@@ -59,8 +60,8 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
   const logger = createLogger(def.name, base.LOG_LEVEL);
   const metrics = createMetrics(def.name);
   startTracing(def.name, base.OTEL_EXPORTER_OTLP_ENDPOINT);
-  const db = openDb({ url: base.DATABASE_URL, dataDir: base.DATA_DIR, name: def.name.replace(/-svc$/, ''), poolMax: base.DB_POOL_MAX });
-  await migrate(db, def.name, def.migrations, logger);
+  const db = def.migrations === false ? noDatabase(def.name) : openDb({ url: base.DATABASE_URL, dataDir: base.DATA_DIR, name: def.name.replace(/-svc$/, ''), poolMax: base.DB_POOL_MAX });
+  if (def.migrations !== false) await migrate(db, def.name, def.migrations, logger);
   const bus = await Bus.connect({
     url: base.NATS_URL,
     name: def.name,
@@ -78,7 +79,8 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
   await bus.serve(def.name, def.version, def.description, handlers);
   let ready = true;
 
-  const probe = base.PROBE_PORT ? await listenProbe(base.PROBE_HOST, base.PROBE_PORT, metrics, async () => ready && bus.isConnected() && (await dbAlive(db))) : undefined;
+  const hasDb = def.migrations !== false;
+  const probe = base.PROBE_PORT ? await listenProbe(base.PROBE_HOST, base.PROBE_PORT, metrics, async () => ready && bus.isConnected() && (!hasDb || (await dbAlive(db)))) : undefined;
   logger.info({ subjects: Object.keys(handlers).length, probe: probe?.port }, `${def.name} ready`);
 
   let stopping: Promise<void> | undefined;
@@ -89,12 +91,24 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
       await bus.stopServing(base.SHUTDOWN_TIMEOUT_MS);
       await stopHook?.().catch((err) => logger.error({ err }, 'stop hook failed'));
       await bus.drain();
-      await db.destroy();
+      if (def.migrations !== false) await db.destroy();
       await new Promise<void>((r) => (probe ? probe.server.close(() => r()) : r()));
       await stopTracing();
       logger.info('stopped');
     })());
   return { name: def.name, probePort: probe?.port, stop };
+}
+
+/** Stands in for the database of a service that has none: any use is a programming error. */
+function noDatabase(service: string): Knex {
+  return new Proxy(() => undefined, {
+    get: () => {
+      throw new Error(`${service} has no database`);
+    },
+    apply: () => {
+      throw new Error(`${service} has no database`);
+    },
+  }) as unknown as Knex;
 }
 
 async function dbAlive(db: Knex): Promise<boolean> {

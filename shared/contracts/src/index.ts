@@ -9,3 +9,4 @@ export * from './schemas/bus.js';
 export * from './schemas/dataset.js';
 export * from './schemas/account.js';
 export * from './models/catalog.js';
+export * from './parser-config.js';

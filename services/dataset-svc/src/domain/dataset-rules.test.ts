@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RagError } from '@rag/contracts';
+import { RagError, configForCreate, configForUpdate, methodDefaults } from '@rag/contracts';
 import { nextFreeName, nameStem } from './naming.js';
-import { configForCreate, configForUpdate, methodDefaults } from './parser-config.js';
 import { checkEmbeddingModel } from './embedding.js';
 
 test('name de-duplication', () => {

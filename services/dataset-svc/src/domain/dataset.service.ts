@@ -10,11 +10,12 @@ import {
   type DatasetListQuery,
   type DatasetUpdateBody,
   type TenantProfile,
+  configForCreate,
+  configForUpdate,
 } from '@rag/contracts';
 import { uuid1, type Knex, type Outbox } from '@rag/platform';
 import { DatasetRepository, toApi, type DatasetRow } from '../data/dataset.repository.js';
 import { checkEmbeddingModel } from './embedding.js';
-import { configForCreate, configForUpdate } from './parser-config.js';
 import { nameStem, nextFreeName, utf8Length } from './naming.js';
 
 /** Reads a tenant's defaults and models (from account-svc); null when the tenant does not exist. */

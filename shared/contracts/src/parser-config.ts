@@ -1,4 +1,6 @@
-import { GRAPHRAG_DEFAULT_ENTITY_TYPES, ParserConfigSchema, RAPTOR_DEFAULT_PROMPT, RagError, withDefaults } from '@rag/contracts';
+import { RagError } from './errors.js';
+import { GRAPHRAG_DEFAULT_ENTITY_TYPES, ParserConfigSchema, RAPTOR_DEFAULT_PROMPT } from './schemas/dataset.js';
+import { withDefaults } from './schemas/helpers.js';
 
 type Config = Record<string, unknown>;
 

@@ -6,6 +6,7 @@ import type { gatewayConfig } from './config.js';
 import { Authenticator } from './auth/authenticator.js';
 import { authenticateApiKey, authenticateWeb } from './auth/middleware.js';
 import { PasswordDecoder } from './auth/password.js';
+import { createBlobStore } from '@rag/blob-store';
 import type { GatewayDeps, RouteContext, RouteDef } from './http/route.js';
 import { allRoutes } from './routes/index.js';
 
@@ -31,6 +32,7 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
     metrics,
     auth: new Authenticator(bus, metrics, opts.jwtSecret, config.JWT_TTL_SECONDS, config.AUTH_CACHE_TTL_MS),
     passwords: new PasswordDecoder(config.RSA_PRIVATE_KEY, config.RSA_PRIVATE_KEY_PASSPHRASE),
+    blobs: createBlobStore(config),
     isReady: opts.isReady,
   };
   const app = express();

@@ -1,7 +1,10 @@
+import { blobStoreConfig } from '@rag/blob-store';
 import { env, type ConfigSpec } from '@rag/platform';
 
 /** Keys the gateway reads besides the common ones (docs/configuration.md). */
 export const gatewayConfig = {
+  ...blobStoreConfig,
+  UPLOAD_MAX_FILE_BYTES: env.int(1024 ** 3, 'Largest file accepted by a document upload, in bytes', 1, Number.MAX_SAFE_INTEGER),
   HOST: env.string('0.0.0.0', 'Interface the HTTP server binds'),
   PORT: env.int(9380, 'HTTP port of the API', 0, 65535),
   JWT_SECRET: env.optional('Secret that signs login tokens (HS256); all gateway replicas need the same one. Unset: read or create DATA_DIR/secrets/jwt.key'),

@@ -38,6 +38,9 @@ export const ErrorRegistry = {
   FACTORY_NOT_ALLOWED: { code: RetCode.DATA_ERROR, template: 'LLM factory {factory} is not allowed' },
   MODEL_TYPE_MISSING: { code: RetCode.EXCEPTION_ERROR, template: "KeyError('model_type')" },
   MODEL_TYPE_INVALID: { code: RetCode.ARGUMENT_ERROR, template: 'Unsupported model_type: {model_type}. Allowed: chat, embedding, rerank, image2text, tts, speech2text, ocr' },
+  /** A model reference the tenant has not configured, as RAGFlow's model lookup raises it (repr of a LookupError). */
+  MODEL_NOT_AUTHORIZED: { code: RetCode.EXCEPTION_ERROR, template: "LookupError('Model({model}) not authorized')" },
+  MODEL_TYPE_NOT_SET: { code: RetCode.EXCEPTION_ERROR, template: "LookupError('Type of {model_type} model is not set.')" },
   // datasets (§5)
   DATASET_NAME_BYTES: { code: RetCode.DATA_ERROR, template: 'Dataset name length is {length} which is large than 128' },
   DATASET_TENANT_NOT_FOUND: { code: RetCode.PERMISSION_ERROR, template: 'Tenant not found' },

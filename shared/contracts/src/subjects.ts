@@ -108,6 +108,11 @@ export function eventSubject(type: EventType): string {
   return `${SUBJECT_PREFIX}.events.${type}`;
 }
 
+/** Every event of one entity (`document` → `rag.v1.events.document.>`), for a consumer filter. */
+export function eventEntityFilter(entity: 'dataset' | 'document' | 'user' | 'api_key' | 'tenant'): string {
+  return `${SUBJECT_PREFIX}.events.${entity}.>`;
+}
+
 /** NATS header names carried on every request and event. */
 export const Headers = {
   tenantId: 'rag-tenant-id',

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { BusRequest, CallerContext, EnvelopeKind } from '@rag/contracts';
+import type { BlobStore } from '@rag/blob-store';
 import type { Bus, Logger, Metrics } from '@rag/platform';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { PasswordDecoder } from '../auth/password.js';
@@ -16,6 +17,7 @@ export interface GatewayDeps {
   metrics: Metrics;
   auth: Authenticator;
   passwords: PasswordDecoder;
+  blobs: BlobStore;
   isReady(): Promise<{ nats: boolean }>;
 }
 

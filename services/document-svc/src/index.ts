@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
+import { createBlobStore } from '@rag/blob-store';
+import { SqliteChunkIndex, type ChunkIndex } from '@rag/chunk-index';
+import { Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
+import { documentConfig } from './config.js';
+import { migrations } from './data/migrations.js';
+import { ChunkService } from './domain/chunk.service.js';
+import { DocumentService } from './domain/document.service.js';
+import { MetadataService } from './domain/metadata.service.js';
+import { ParseService } from './domain/parse.service.js';
+import type { ChunkCleaner, DatasetPort } from './domain/ports.js';
+import { RetrievalService } from './domain/retrieval.service.js';
+import { chunkHandlers } from './handlers/chunk.handlers.js';
+import { documentHandlers } from './handlers/document.handlers.js';
+import { BusModelPort } from './models-port.js';
+import { JetStreamParseQueue, ensureParseQueue } from './queue/parse-queue.js';
+import { watchExhaustedTasks } from './queue/exhausted-tasks.js';
+
+const OUTBOX_TABLE = 'document_outbox';
+
+export { documentConfig };
+
+/** The chunk index this process uses: Elasticsearch when ES_URL is set, else the embedded SQLite file. */
+export function openChunkIndex(config: { ES_URL?: string | undefined; DATA_DIR: string }): ChunkIndex {
+  if (config.ES_URL) throw new Error('ES_URL: the Elasticsearch chunk index is not wired into this build yet');
+  return new SqliteChunkIndex({ file: path.resolve(config.DATA_DIR, 'index', 'chunks.sqlite') });
+}
+
+/** document-svc: documents, parse control, chunks, retrieval and the Dify endpoint. */
+export const documentService: ServiceDefinition<typeof documentConfig> = {
+  name: 'document-svc',
+  version: '0.1.0',
+  description: 'Documents, parsing control, chunks and retrieval',
+  config: documentConfig,
+  migrations: [...migrations, Outbox.migration(OUTBOX_TABLE)],
+  async start({ db, bus, logger, config }) {
+    const blobs = createBlobStore(config);
+    const index = openChunkIndex(config);
+    const outbox = new Outbox(db, bus, OUTBOX_TABLE, 'document-svc', logger);
+    outbox.start();
+    await ensureParseQueue(bus);
+    const queue = new JetStreamParseQueue(bus);
+    const models = new BusModelPort(bus, config.MODEL_TIMEOUT_MS);
+    const datasets: DatasetPort = {
+      accessible: async (ctx, ids) => (ids.length ? bus.call<Dataset[]>(Subjects.dataset.get, { body: { ids } }, ctx) : []),
+    };
+    const cleaner: ChunkCleaner = {
+      deleteDocumentChunks: async (tenantId, datasetId, documentId) => void (await index.deleteByDocument(tenantId, datasetId, documentId)),
+      setAvailability: async (tenantId, _datasetId, documentId, available) => void (await index.setAvailability(tenantId, documentId, available)),
+      cancelTask: async (doc) => (doc.current_task_id ? queue.cancel(doc.current_task_id, doc.id) : undefined),
+    };
+    const documents = new DocumentService(db, datasets, blobs, outbox, cleaner, { maxFilesPerTenant: config.MAX_FILE_NUM_PER_USER });
+    const parsing = new ParseService(db, datasets, outbox, queue, cleaner);
+    const chunks = new ChunkService(db, datasets, index, models, outbox);
+    const retrieval = new RetrievalService(db, datasets, index, models);
+    const metadata = new MetadataService(db, datasets);
+
+    // A deleted dataset takes its documents, files, chunks and tasks with it.
+    const datasetDeletions = await consumeEvents(bus, logger, {
+      durable: 'document-svc-dataset-deleted',
+      filter: eventSubject(EventTypes.datasetDeleted),
+      handle: async (event) => {
+        const { ids, tenant_id } = event.data as { ids: string[]; tenant_id: string };
+        for (const datasetId of ids) {
+          const docIds = await documents.repo.idsOfDataset(datasetId);
+          await documents.removeDocuments(await documents.repo.getMany(docIds));
+          await index.deleteByDataset(tenant_id ?? event.tenant_id, datasetId);
+          await blobs.deletePrefix(datasetId, '');
+        }
+      },
+    });
+    const exhausted = await watchExhaustedTasks(bus, logger, parsing);
+
+    return {
+      handlers: { ...documentHandlers(documents, parsing, metadata), ...chunkHandlers(chunks, retrieval) },
+      stop: async () => {
+        await exhausted.stop();
+        await datasetDeletions.stop();
+        await outbox.stop();
+        await index.close();
+      },
+    };
+  },
+};

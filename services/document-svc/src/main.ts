@@ -1,0 +1,4 @@
+import { runMain } from '@rag/platform';
+import { documentService } from './index.js';
+
+runMain(documentService);

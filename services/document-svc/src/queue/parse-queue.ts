@@ -1,0 +1,52 @@
+import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, nanos } from 'nats';
+import { Streams, Subjects } from '@rag/contracts';
+import { encodeJson, type Bus } from '@rag/platform';
+import type { ParseTaskMessage, TaskQueuePort } from '../domain/ports.js';
+
+/** Redelivery policy of parse tasks: attempts and the waits between them. */
+export const PARSE_MAX_DELIVER = 4;
+export const PARSE_BACKOFF_MS = [5_000, 20_000, 60_000];
+export const PARSE_ACK_WAIT_MS = 60_000;
+
+/**
+ * The parse-task work queue: a JetStream work-queue stream with one durable pull consumer shared
+ * by every parse-worker replica. Publishing de-duplicates on the task id (Nats-Msg-Id).
+ */
+export async function ensureParseQueue(bus: Bus): Promise<void> {
+  await bus.ensureStream({
+    name: Streams.parseTasks.name,
+    subjects: [...Streams.parseTasks.subjects],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(10 * 60 * 1000),
+  });
+  const jsm = await bus.jsm();
+  const config = {
+    durable_name: Streams.parseTasks.consumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(PARSE_ACK_WAIT_MS),
+    max_deliver: PARSE_MAX_DELIVER,
+    backoff: PARSE_BACKOFF_MS.map((ms) => nanos(ms)),
+    max_ack_pending: 1000,
+  };
+  try {
+    await jsm.consumers.info(Streams.parseTasks.name, Streams.parseTasks.consumer);
+    await jsm.consumers.update(Streams.parseTasks.name, Streams.parseTasks.consumer, { ack_wait: config.ack_wait, max_deliver: config.max_deliver, backoff: config.backoff, max_ack_pending: config.max_ack_pending });
+  } catch (err) {
+    if (!/consumer not found/i.test(String(err)) && (err as { code?: string }).code !== '404') throw err;
+    await jsm.consumers.add(Streams.parseTasks.name, config);
+  }
+}
+
+export class JetStreamParseQueue implements TaskQueuePort {
+  constructor(private readonly bus: Bus) {}
+
+  async enqueue(task: ParseTaskMessage): Promise<void> {
+    await this.bus.js.publish(Subjects.parse.task, encodeJson(task), { msgID: task.task_id });
+  }
+
+  async cancel(taskId: string, documentId: string): Promise<void> {
+    this.bus.nc.publish(Subjects.parse.cancel, encodeJson({ task_id: taskId, document_id: documentId }));
+  }
+}

@@ -1,0 +1,102 @@
+import { RagError, Subjects, jsonEnvelope } from '@rag/contracts';
+import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
+import { storeUploadParts } from '../http/multipart.js';
+import { sendReply } from '../http/reply.js';
+import { forward, route, type RouteContext, type RouteDef } from '../http/route.js';
+import type { Request } from 'express';
+
+/** Every value of every query parameter (documents filter on repeated `suffix` and `run`). */
+function queryMulti(req: Request): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [k, v] of new URL(req.originalUrl, 'http://x').searchParams) (out[k] ??= []).push(v);
+  return out;
+}
+
+function queryLast(req: Request): Record<string, string> {
+  return Object.fromEntries(Object.entries(queryMulti(req)).map(([k, v]) => [k, v[v.length - 1]!]));
+}
+
+const params = (ctx: RouteContext) => Object.fromEntries(Object.entries(ctx.req.params).map(([k, v]) => [k, String(v)]));
+
+async function upload(ctx: RouteContext): Promise<void> {
+  const { req, deps } = ctx;
+  if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) throw new RagError('NO_FILE_PART');
+  const datasetId = String(req.params.dataset_id);
+  const check = await deps.bus.request(Subjects.document.uploadCheck, { body: {}, params: { dataset_id: datasetId } }, ctx.caller);
+  if (check.code !== 0) {
+    req.resume();
+    return sendReply(ctx.res, 'J', check);
+  }
+  const { files, fields } = await storeUploadParts(req, deps.blobs, datasetId, deps.config.UPLOAD_MAX_FILE_BYTES);
+  if (!files.length) throw new RagError('NO_FILE_PART');
+  try {
+    await forward(ctx, Subjects.document.upload, { body: { files, parent_path: fields.parent_path }, params: { dataset_id: datasetId } }, 'R');
+  } catch (err) {
+    // The service never saw the files: remove them so nothing is orphaned.
+    await Promise.allSettled(files.map((f) => deps.blobs.delete(datasetId, f.id)));
+    throw err;
+  }
+}
+
+async function download(ctx: RouteContext): Promise<void> {
+  const reply = await ctx.deps.bus.request<{ bucket: string; key: string; name: string }>(Subjects.document.download, { body: {}, params: params(ctx) }, ctx.caller);
+  if (reply.code !== 0 || !reply.data) return void ctx.res.json({ code: reply.code, message: reply.message });
+  const { bucket, key, name } = reply.data;
+  const stream = await ctx.deps.blobs.getStream(bucket, key);
+  if (!stream) return void ctx.res.json({ code: 102, message: 'This file is empty.' });
+  ctx.res.setHeader('Content-Type', 'application/octet-stream');
+  ctx.res.setHeader('Content-Disposition', `attachment; filename=${encodeURIComponent(name)}; filename*=UTF-8''${encodeURIComponent(name)}`);
+  await new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    ctx.res.on('finish', resolve);
+    ctx.res.on('close', resolve);
+    stream.pipe(ctx.res);
+  });
+}
+
+/**
+ * Dify's external-knowledge API (§16): its own auth answers (builder B: HTTP status = code),
+ * then the required fields, then plain `{records}` JSON.
+ */
+async function difyRetrieval(ctx: RouteContext): Promise<void> {
+  const { req, res } = ctx;
+  const header = req.headers.authorization;
+  if (!header) return void res.json(jsonEnvelope(100, `AttributeError("'NoneType' object has no attribute 'split'")`, null));
+  const words = header.split(/\s+/).filter(Boolean);
+  if (words.length < 2) return void res.json(jsonEnvelope(100, "IndexError('list index out of range')", null));
+  const principal = await ctx.deps.auth.byApiKey(words[1]!, ctx.requestId);
+  if (!principal) return void res.status(403).json({ code: 403, message: 'API-KEY is invalid!' });
+  ctx.principal = principal;
+  ctx.caller = { tenantId: principal.tenantId, userId: principal.userId, tenantIds: principal.tenantIds, requestId: ctx.requestId };
+  const body = lenientBodyOrEmpty(req);
+  requireFields(body, { required: ['knowledge_id', 'query'] });
+  const reply = await ctx.deps.bus.request(Subjects.retrieval.dify, { body }, ctx.caller);
+  if (reply.code === 0) return void res.json(reply.data);
+  const status = reply.code === 404 || /not_found/i.test(reply.message ?? '') ? 404 : 500;
+  res.status(status).json({ code: status, message: status === 404 && reply.code !== 404 ? 'No chunk found! Check the chunk status please!' : reply.message });
+}
+
+/** Documents, parsing, chunks, retrieval, metadata and Dify (§6, §8, §9, §16). */
+export function documentRoutes(): RouteDef[] {
+  const docs = '/api/v1/datasets/:dataset_id/documents';
+  const chunks = `${docs}/:document_id/chunks`;
+  return [
+    route('POST', docs, 'apikey', 'R', upload),
+    route('GET', docs, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.list, { body: queryMulti(ctx.req), params: params(ctx) }, 'R')),
+    route('DELETE', docs, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.delete, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('PUT', `${docs}/:document_id`, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.update, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('GET', `${docs}/:document_id`, 'apikey', 'R', download),
+    route('POST', '/api/v1/datasets/:dataset_id/chunks', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.parse, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('DELETE', '/api/v1/datasets/:dataset_id/chunks', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.stopParsing, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('GET', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.list, { body: queryLast(ctx.req), params: params(ctx) }, 'R')),
+    route('POST', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.add, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('DELETE', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.delete, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('PUT', `${chunks}/:chunk_id`, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.update, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('POST', '/api/v1/retrieval', 'apikey', 'R', (ctx) => forward(ctx, Subjects.retrieval.search, { body: lenientBody(ctx.req) }, 'R')),
+    route('POST', '/api/v1/dify/retrieval', 'none', 'J', difyRetrieval),
+    route('GET', '/api/v1/datasets/:dataset_id/metadata/summary', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.metadataSummary, { body: lenientBodyOrEmpty(ctx.req), params: params(ctx) }, 'R')),
+    route('POST', '/api/v1/datasets/:dataset_id/metadata/update', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.metadataUpdate, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+  ];
+}
+
+

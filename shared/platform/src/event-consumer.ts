@@ -1,0 +1,65 @@
+import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages } from 'nats';
+import { Streams, type EventEnvelope } from '@rag/contracts';
+import type { Bus } from './bus.js';
+import type { Logger } from './logger.js';
+
+export interface EventConsumerOptions {
+  /** Durable consumer name: one per service and purpose, shared by its replicas. */
+  durable: string;
+  /** One subject filter (nats-server 2.9 has no multi-filter consumers), e.g. `rag.v1.events.document.>`. */
+  filter: string;
+  handle(event: EventEnvelope): Promise<void>;
+  /** Wait before a failed event is offered again. */
+  retryDelayMs?: number;
+}
+
+/**
+ * A durable pull consumer on the EVENTS stream with explicit acks: each event is acked after its
+ * handler succeeded, offered again after a failure. Handlers must be idempotent (events can come
+ * twice); see `markEventProcessed` for a table-backed guard.
+ */
+export async function consumeEvents(bus: Bus, logger: Logger, opts: EventConsumerOptions): Promise<{ stop(): Promise<void> }> {
+  const jsm = await bus.jsm();
+  try {
+    await jsm.consumers.info(Streams.events.name, opts.durable);
+  } catch {
+    await jsm.consumers.add(Streams.events.name, {
+      durable_name: opts.durable,
+      filter_subject: opts.filter,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.New,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 256,
+    });
+  }
+  const consumer = await bus.js.consumers.get(Streams.events.name, opts.durable);
+  let messages: ConsumerMessages | undefined;
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        messages = await consumer.consume({ max_messages: 64 });
+        for await (const m of messages) {
+          try {
+            await opts.handle(m.json<EventEnvelope>());
+            m.ack();
+          } catch (err) {
+            logger.warn({ err, subject: m.subject, durable: opts.durable }, 'event handler failed; will retry');
+            m.nak(opts.retryDelayMs ?? 2000);
+          }
+        }
+      } catch (err) {
+        if (stopped) break;
+        logger.warn({ err, durable: opts.durable }, 'event consumer interrupted; resubscribing');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+  return {
+    async stop() {
+      stopped = true;
+      messages?.stop();
+      await loop;
+    },
+  };
+}

@@ -1,0 +1,129 @@
+import { EventTypes, RagError, catalogModelsOf, isKnownFactory, pythonRepr } from '@rag/contracts';
+import type { TenantModelRecord, TenantModelRepository } from '../data/tenant-model.repository.js';
+import { fieldError, optionalInteger, optionalString, requireString } from './field-rules.js';
+import { WHOLE_FACTORY_ADD, compositeApiKey, isModelType, storedModelName } from './model-naming.js';
+import { resolveCredentials, type ModelCredentials } from './model-credentials.js';
+import { factoryList, modelList, myModels } from './model-views.js';
+import { now, type DomainEvent, type EventRelay } from './ports.js';
+
+const changed = (tenantId: string): DomainEvent[] => [{ type: EventTypes.tenantModelsChanged, tenantId, data: { tenant_id: tenantId } }];
+
+/**
+ * A tenant's model settings (§17, §5.4). No network call is made to a provider here: RAGFlow
+ * probes a model with the key before saving it, but this service must work offline and never
+ * reach the internet from a settings call, so keys and base URLs are stored unchecked; a bad key
+ * shows up when the model is first used.
+ */
+export class ModelService {
+  constructor(
+    private readonly models: TenantModelRepository,
+    private readonly events: EventRelay,
+  ) {}
+
+  factories() {
+    return factoryList();
+  }
+
+  async mine(tenantId: string, details: boolean) {
+    return myModels(await this.models.listFor(tenantId), details);
+  }
+
+  async list(tenantId: string, modelType: string | undefined) {
+    return modelList(await this.models.listFor(tenantId), modelType);
+  }
+
+  /** Internal (model callers only): the provider settings, key included, of one of the tenant's models. */
+  async credentials(tenantId: unknown, ref: unknown, type: unknown): Promise<ModelCredentials> {
+    if (typeof tenantId !== 'string' || !tenantId) throw new RagError('TENANT_NOT_FOUND_WEB');
+    if (typeof type !== 'string' || !isModelType(type)) throw new RagError('MODEL_TYPE_INVALID', { model_type: pythonRepr(type) });
+    return resolveCredentials(await this.models.listFor(tenantId), typeof ref === 'string' ? ref.trim() : '', type);
+  }
+
+  /** Stores the key (and base URL) for every catalog model of the factory, adding those the tenant lacks. */
+  async setApiKey(tenantId: string, body: Record<string, unknown>): Promise<true> {
+    const factory = requireString(body, 'llm_factory');
+    const apiKey = requireString(body, 'api_key');
+    const apiBase = optionalString(body, 'base_url', '');
+    await this.saveFactory(tenantId, factory, apiKey, apiBase);
+    return true;
+  }
+
+  /** Adds (or updates) one model of an allowed factory, applying the name-suffix rule of §5.4. */
+  async add(tenantId: string, body: Record<string, unknown>): Promise<true> {
+    const factory = body.llm_factory;
+    if (typeof factory !== 'string' || !isKnownFactory(factory)) throw new RagError('FACTORY_NOT_ALLOWED', { factory: pythonRepr(factory) });
+    if (WHOLE_FACTORY_ADD.has(factory)) {
+      await this.saveFactory(tenantId, factory, compositeApiKey(factory, body.model_type, body) ?? '', optionalString(body, 'base_url', ''));
+      return true;
+    }
+    if (!('model_type' in body)) throw new RagError('MODEL_TYPE_MISSING', {}, null);
+    if (!isModelType(body.model_type)) throw new RagError('MODEL_TYPE_INVALID', { model_type: pythonRepr(body.model_type) });
+    if (!('llm_name' in body)) throw new RagError('REQUIRED_ARGUMENTS', { fields: 'llm_name' });
+    const name = requireString(body, 'llm_name');
+    if (!name.trim()) throw fieldError('llm_name', 'String should have at least 1 character', name);
+    const at = now();
+    const record: TenantModelRecord = {
+      tenant_id: tenantId,
+      llm_factory: factory,
+      llm_name: storedModelName(factory, name),
+      model_type: body.model_type,
+      api_key: compositeApiKey(factory, body.model_type, body) ?? optionalString(body, 'api_key', 'x'),
+      api_base: optionalString(body, 'api_base', ''),
+      max_tokens: optionalInteger(body, 'max_tokens'),
+      used_tokens: 0,
+      status: '1',
+      create_time: at,
+      update_time: at,
+    };
+    await this.models.upsert([record], ['model_type', 'api_key', 'api_base', 'max_tokens', 'update_time'], changed(tenantId));
+    await this.events.flush();
+    return true;
+  }
+
+  async delete(tenantId: string, body: Record<string, unknown>): Promise<true> {
+    if (typeof body.llm_factory === 'string' && typeof body.llm_name === 'string') {
+      await this.models.delete({ tenant_id: tenantId, llm_factory: body.llm_factory, llm_name: body.llm_name }, changed(tenantId));
+      await this.events.flush();
+    }
+    return true;
+  }
+
+  /** `status` is stored as text, `"1"` (enabled) unless given. */
+  async enable(tenantId: string, body: Record<string, unknown>): Promise<true> {
+    const status = 'status' in body ? pythonRepr(body.status) : '1';
+    if (status !== '0' && status !== '1') throw fieldError('status', "Input should be '0' or '1'", body.status);
+    if (typeof body.llm_factory === 'string' && typeof body.llm_name === 'string') {
+      await this.models.setStatus({ tenant_id: tenantId, llm_factory: body.llm_factory, llm_name: body.llm_name }, status, now(), changed(tenantId));
+      await this.events.flush();
+    }
+    return true;
+  }
+
+  async deleteFactory(tenantId: string, body: Record<string, unknown>): Promise<true> {
+    if (typeof body.llm_factory === 'string') {
+      await this.models.deleteFactory(tenantId, body.llm_factory, changed(tenantId));
+      await this.events.flush();
+    }
+    return true;
+  }
+
+  private async saveFactory(tenantId: string, factory: string, apiKey: string, apiBase: string): Promise<void> {
+    const at = now();
+    const records: TenantModelRecord[] = catalogModelsOf(factory).map((m) => ({
+      tenant_id: tenantId,
+      llm_factory: factory,
+      llm_name: m.llm_name,
+      model_type: m.model_type,
+      api_key: apiKey,
+      api_base: apiBase,
+      max_tokens: m.max_tokens,
+      used_tokens: 0,
+      status: '1',
+      create_time: at,
+      update_time: at,
+    }));
+    if (!records.length) return;
+    await this.models.upsert(records, ['api_key', 'api_base', 'max_tokens', 'update_time'], changed(tenantId));
+    await this.events.flush();
+  }
+}

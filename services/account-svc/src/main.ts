@@ -1,0 +1,4 @@
+import { runMain } from '@rag/platform';
+import { accountService } from './index.js';
+
+runMain(accountService);

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { startService, type RunningService } from '@rag/platform';
 import { accountService } from '@rag/account-svc';
 import { datasetService } from '@rag/dataset-svc';
+import { documentService } from '@rag/document-svc';
+import { parseWorkerService } from '@rag/parse-worker';
 import { startGateway, type RunningGateway } from '@rag/gateway';
 import { startNatsServer, type NatsServer } from './nats-server.js';
 import { createTempDatabase, type TempDatabase } from './mariadb.js';
@@ -23,7 +25,7 @@ export interface Stack {
  * The whole backend in this process: a private nats-server, every service and the gateway on a
  * random port, over SQLite in a temp folder or a fresh MariaDB database.
  */
-export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record<string, string>; workers?: number } = {}): Promise<Stack> {
   const nats = await startNatsServer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rag-data-'));
   let mariadb: TempDatabase | undefined;
@@ -34,10 +36,13 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
+    PARSE_ACK_WAIT_MS: '4000',
+    PARSE_HEARTBEAT_MS: '1000',
     ...(mariadb ? { DATABASE_URL: mariadb.url } : {}),
     ...(opts.env ?? {}),
   };
-  const services = [await startService(accountService, env), await startService(datasetService, env)];
+  const services = [await startService(accountService, env), await startService(datasetService, env), await startService(documentService, env)];
+  for (let i = 0; i < (opts.workers ?? 1); i++) services.push(await startService(parseWorkerService, env));
   const gateway = await startGateway(env);
   const baseUrl = `http://127.0.0.1:${gateway.port}`;
   return {

@@ -39,7 +39,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
     const index = openChunkIndex(config);
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, 'document-svc', logger);
     outbox.start();
-    await ensureParseQueue(bus);
+    await ensureParseQueue(bus, config.PARSE_ACK_WAIT_MS);
     const queue = new JetStreamParseQueue(bus);
     const models = new BusModelPort(bus, config.MODEL_TIMEOUT_MS);
     const datasets: DatasetPort = {

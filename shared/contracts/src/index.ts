@@ -10,3 +10,4 @@ export * from './schemas/dataset.js';
 export * from './schemas/account.js';
 export * from './models/catalog.js';
 export * from './parser-config.js';
+export * from './schemas/parse.js';

@@ -1,21 +1,8 @@
-import { EventTypes, RagError, type CallerContext } from '@rag/contracts';
+import { EventTypes, RagError, type CallerContext, type TaskReport, type TaskReportAnswer } from '@rag/contracts';
 import { uuid1, type Knex } from '@rag/platform';
 import { DocumentRepository, RunState, type DocumentRow } from '../data/document.repository.js';
 import { dedupe, pyList } from './py.js';
 import type { ChunkCleaner, DatasetPort, EventPort, TaskQueuePort } from './ports.js';
-
-/** What a parse-worker reports about a task. */
-export type TaskReport =
-  | { kind: 'progress'; task_id: string; document_id: string; progress: number; message?: string }
-  | { kind: 'done'; task_id: string; document_id: string; chunk_count: number; token_count: number; message?: string }
-  | { kind: 'failed'; task_id: string; document_id: string; message: string };
-
-export interface TaskReportAnswer {
-  /** False when the document no longer runs this task (cancelled, re-queued or deleted). */
-  accepted: boolean;
-  /** The task's document was cancelled or deleted: its chunks must go. */
-  discard: boolean;
-}
 
 function clock(): string {
   return new Date().toISOString().slice(11, 19);

@@ -1,4 +1,4 @@
-import type { CallerContext, Dataset, EventType } from '@rag/contracts';
+import type { CallerContext, Dataset, EventType, ParseTaskMessage } from '@rag/contracts';
 import type { Knex } from '@rag/platform';
 import type { ChatModel, EmbeddingModel, Reranker } from '@rag/models';
 
@@ -21,21 +21,6 @@ export interface BlobPort {
 export interface EventPort {
   add(trx: Knex | Knex.Transaction, type: EventType, tenantId: string, data: unknown): Promise<void>;
   flush(): Promise<void>;
-}
-
-export interface ParseTaskMessage {
-  task_id: string;
-  tenant_id: string;
-  dataset_id: string;
-  document_id: string;
-  name: string;
-  bucket: string;
-  key: string;
-  chunk_method: string;
-  parser_config: Record<string, unknown>;
-  embedding_model: string;
-  language: string;
-  pagerank: number;
 }
 
 export interface TaskQueuePort {

@@ -1,7 +1,7 @@
-import { Subjects, type BusRequest } from '@rag/contracts';
+import { Subjects, type BusRequest, type TaskReport } from '@rag/contracts';
 import { reply, type Handler } from '@rag/platform';
 import type { DocumentService, StagedFile } from '../domain/document.service.js';
-import type { ParseService, TaskReport } from '../domain/parse.service.js';
+import type { ParseService } from '../domain/parse.service.js';
 import type { MetadataService } from '../domain/metadata.service.js';
 
 type P = { dataset_id: string; document_id: string };

@@ -1,7 +1,6 @@
-import { Streams } from '@rag/contracts';
+import { Streams, type ParseTaskMessage } from '@rag/contracts';
 import { decodeJson, type Bus, type Logger } from '@rag/platform';
 import type { ParseService } from '../domain/parse.service.js';
-import type { ParseTaskMessage } from '../domain/ports.js';
 import { PARSE_MAX_DELIVER } from './parse-queue.js';
 
 /**

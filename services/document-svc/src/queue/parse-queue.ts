@@ -1,7 +1,7 @@
 import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, nanos } from 'nats';
-import { Streams, Subjects } from '@rag/contracts';
+import { Streams, Subjects, type ParseTaskMessage } from '@rag/contracts';
 import { encodeJson, type Bus } from '@rag/platform';
-import type { ParseTaskMessage, TaskQueuePort } from '../domain/ports.js';
+import type { TaskQueuePort } from '../domain/ports.js';
 
 /** Redelivery policy of parse tasks: attempts and the waits between them. */
 export const PARSE_MAX_DELIVER = 4;
@@ -12,7 +12,7 @@ export const PARSE_ACK_WAIT_MS = 60_000;
  * The parse-task work queue: a JetStream work-queue stream with one durable pull consumer shared
  * by every parse-worker replica. Publishing de-duplicates on the task id (Nats-Msg-Id).
  */
-export async function ensureParseQueue(bus: Bus): Promise<void> {
+export async function ensureParseQueue(bus: Bus, ackWaitMs = PARSE_ACK_WAIT_MS): Promise<void> {
   await bus.ensureStream({
     name: Streams.parseTasks.name,
     subjects: [...Streams.parseTasks.subjects],
@@ -25,7 +25,7 @@ export async function ensureParseQueue(bus: Bus): Promise<void> {
     durable_name: Streams.parseTasks.consumer,
     ack_policy: AckPolicy.Explicit,
     deliver_policy: DeliverPolicy.All,
-    ack_wait: nanos(PARSE_ACK_WAIT_MS),
+    ack_wait: nanos(ackWaitMs),
     max_deliver: PARSE_MAX_DELIVER,
     backoff: PARSE_BACKOFF_MS.map((ms) => nanos(ms)),
     max_ack_pending: 1000,

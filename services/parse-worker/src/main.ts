@@ -1,0 +1,4 @@
+import { runMain } from '@rag/platform';
+import { parseWorkerService } from './index.js';
+
+runMain(parseWorkerService);

@@ -130,7 +130,7 @@ for (const db of ['sqlite', 'mariadb'] as const) {
     test('list: visibility, paging, ordering, filters, total_datasets', async () => {
       const mine = await list('?page_size=1000');
       assert.equal(mine.body.code, 0);
-      assert.ok(mine.body.total_datasets >= 10);
+      assert.ok(mine.body.total_datasets >= 9, `total ${mine.body.total_datasets}`);
       assert.equal(mine.body.data.length, mine.body.total_datasets);
       assert.ok(mine.body.data.every((d: { tenant_id: string }) => d.tenant_id === alice.userId), 'only my datasets');
       const times = mine.body.data.map((d: { create_time: number }) => d.create_time);

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { defineConfig } from '@rag/platform';
+import { freePort } from '../../../test/support/nats-server.js';
+import { launcherConfig } from './config.js';
+import { Launcher, entryPoint } from './launcher.js';
+import { findExecutable } from './nats-server.js';
+import type { Output } from './output.js';
+import type { ServiceEntry } from './services.js';
+
+const natsModule = pathToFileURL(createRequire(import.meta.url).resolve('nats')).href;
+
+/** A stand-in service: registers with the NATS Service API (or serves /readyz) and logs start/stop. */
+function writeFakeService(root: string, name: string, opts: { http?: boolean; crashAfterMs?: number; exitAtStart?: number } = {}): void {
+  const file = entryPoint(root, name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const body = opts.http
+    ? `import http from 'node:http';
+       const server = http.createServer((req, res) => res.writeHead(req.url === '/readyz' ? 200 : 404).end());
+       await new Promise((r) => server.listen(Number(process.env.PORT), process.env.HOST, r));
+       const close = () => new Promise((r) => server.close(r));`
+    : `import nats from ${JSON.stringify(natsModule)};
+       const nc = await nats.connect({ servers: process.env.NATS_URL });
+       const srv = await nc.services.add({ name: ${JSON.stringify(name)}, version: '0.0.1' });
+       const close = async () => { await srv.stop(); await nc.drain(); };`;
+  writeFileSync(
+    file,
+    `import { appendFileSync } from 'node:fs';
+     const log = (m) => appendFileSync(process.env.FAKE_LOG, m + '\\n');
+     ${opts.exitAtStart !== undefined ? `process.exit(${opts.exitAtStart});` : ''}
+     ${body}
+     log('start ${name} probe=' + (process.env.PROBE_PORT ?? '-'));
+     ${opts.crashAfterMs !== undefined ? `setTimeout(() => process.exit(3), ${opts.crashAfterMs});` : ''}
+     process.on('SIGTERM', async () => { log('stop ${name}'); await close(); process.exit(0); });`,
+  );
+}
+
+function quietOutput(): Output & { lines: string[] } {
+  const lines: string[] = [];
+  return { lines, line: (name, text) => void lines.push(`${name}: ${text}`), note: (t) => void lines.push(t), warn: (t) => void lines.push(`warning: ${t}`) };
+}
+
+function natsAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => (s.end(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+}
+
+const services = (...entries: [string, boolean?][]): ServiceEntry[] =>
+  entries.map(([name, http]) => (http ? { name, ready: { kind: 'http', path: '/readyz' }, http: true } : { name, ready: { kind: 'nats-service' } }));
+
+describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-server is not installed' }, () => {
+  let root: string;
+  let log: string;
+  let env: Record<string, string>;
+  const readLog = () => readFileSync(log, 'utf8').trim().split('\n');
+
+  before(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'rag-launcher-'));
+  });
+  after(() => rmSync(root, { recursive: true, force: true }));
+
+  async function setup(name: string): Promise<{ rootDir: string; natsPort: number }> {
+    const rootDir = path.join(root, name);
+    mkdirSync(rootDir);
+    log = path.join(rootDir, 'events.log');
+    writeFileSync(log, '');
+    const natsPort = await freePort();
+    env = {
+      PATH: process.env.PATH ?? '',
+      FAKE_LOG: log,
+      DATA_DIR: path.join(rootDir, 'data'),
+      LAUNCHER_NATS_PORT: String(natsPort),
+      PORT: String(await freePort()),
+      LAUNCHER_READY_TIMEOUT_MS: '15000',
+      LAUNCHER_STOP_TIMEOUT_MS: '5000',
+    };
+    return { rootDir, natsPort };
+  }
+
+  test('starts nats-server and the services in order, skips unbuilt ones, stops them in reverse', async () => {
+    const { rootDir, natsPort } = await setup('order');
+    for (const n of ['alpha-svc', 'beta-svc']) writeFakeService(rootDir, n);
+    writeFakeService(rootDir, 'web', { http: true });
+    env.LAUNCHER_PROBE_PORT_BASE = '9400';
+    const output = quietOutput();
+    const unexpected: string[] = [];
+    const launcher = new Launcher({
+      rootDir,
+      services: services(['alpha-svc'], ['missing-svc'], ['beta-svc'], ['web', true]),
+      config: defineConfig(launcherConfig).load(env),
+      env,
+      output,
+      onUnexpectedExit: (name) => unexpected.push(name),
+    });
+    try {
+      const started = await launcher.start();
+      assert.deepEqual(started.running, ['alpha-svc', 'beta-svc', 'web']);
+      assert.deepEqual(started.skipped, ['missing-svc']);
+      assert.equal(started.httpUrl, `http://127.0.0.1:${env.PORT}`);
+      assert.equal(started.natsStore, path.join(rootDir, 'data', 'nats'));
+      assert.ok(output.lines.some((l) => /skipping missing-svc/.test(l)));
+    } finally {
+      await launcher.stop();
+    }
+    assert.deepEqual(readLog(), ['start alpha-svc probe=9400', 'start beta-svc probe=9401', 'start web probe=-', 'stop web', 'stop beta-svc', 'stop alpha-svc']);
+    assert.equal(await natsAnswers(natsPort), false, 'nats-server is stopped');
+    assert.deepEqual(unexpected, []);
+    assert.ok(output.lines.includes('nats stopped'));
+  });
+
+  test('a child that dies after start is reported once', async () => {
+    const { rootDir } = await setup('crash');
+    writeFakeService(rootDir, 'alpha-svc');
+    writeFakeService(rootDir, 'beta-svc', { crashAfterMs: 200 });
+    let resolveExit!: (v: [string, number | null]) => void;
+    const died = new Promise<[string, number | null]>((r) => (resolveExit = r));
+    const launcher = new Launcher({
+      rootDir,
+      services: services(['alpha-svc'], ['beta-svc']),
+      config: defineConfig(launcherConfig).load(env),
+      env,
+      output: quietOutput(),
+      onUnexpectedExit: (name, exit) => resolveExit([name, exit.code]),
+    });
+    try {
+      await launcher.start();
+      assert.deepEqual(await died, ['beta-svc', 3]);
+    } finally {
+      await launcher.stop();
+    }
+    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'start beta-svc probe=0', 'stop alpha-svc']);
+  });
+
+  test('a child that exits before it is ready fails the start with its name', async () => {
+    const { rootDir } = await setup('early');
+    writeFakeService(rootDir, 'alpha-svc');
+    writeFakeService(rootDir, 'beta-svc', { exitAtStart: 2 });
+    const launcher = new Launcher({ rootDir, services: services(['alpha-svc'], ['beta-svc']), config: defineConfig(launcherConfig).load(env), env, output: quietOutput() });
+    try {
+      await assert.rejects(launcher.start(), /beta-svc exited with code 2 before it was ready/);
+    } finally {
+      await launcher.stop();
+    }
+    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'stop alpha-svc']);
+  });
+
+  /** Runs the launcher program (runLauncher) in its own process, as `make up` does. */
+  function runProgram(rootDir: string, entries: ServiceEntry[]) {
+    const runner = path.join(rootDir, 'run.mjs');
+    const cli = new URL('./cli.ts', import.meta.url).href;
+    writeFileSync(runner, `const { runLauncher } = await import(${JSON.stringify(cli)});\nprocess.exit(await runLauncher({ rootDir: ${JSON.stringify(rootDir)}, services: ${JSON.stringify(entries)} }));\n`);
+    const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', runner], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const printed = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setInterval(() => {
+          if (re.test(out)) (clearInterval(timer), resolve());
+          else if (child.exitCode !== null) (clearInterval(timer), reject(new Error(`launcher exited (${child.exitCode}) before printing ${re}:\n${out}`)));
+        }, 50);
+      });
+    return { child, exited, printed, output: () => out };
+  }
+
+  test('the program stops everything in reverse order on SIGINT and exits 0', async () => {
+    const { rootDir } = await setup('sigint');
+    writeFakeService(rootDir, 'alpha-svc');
+    writeFakeService(rootDir, 'web', { http: true });
+    const run = runProgram(rootDir, services(['alpha-svc'], ['web', true]));
+    await run.printed(/Ctrl-C stops everything/);
+    assert.match(run.output(), new RegExp(`HTTP +http://127.0.0.1:${env.PORT}`));
+    run.child.kill('SIGINT');
+    assert.equal(await run.exited, 0, run.output());
+    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'start web probe=-', 'stop web', 'stop alpha-svc']);
+    assert.match(run.output(), /all stopped/);
+  });
+
+  test('the program exits 1 when a child dies', async () => {
+    const { rootDir } = await setup('dies');
+    writeFakeService(rootDir, 'alpha-svc');
+    writeFakeService(rootDir, 'beta-svc', { crashAfterMs: 300 });
+    const run = runProgram(rootDir, services(['alpha-svc'], ['beta-svc']));
+    assert.equal(await run.exited, 1, run.output());
+    assert.match(run.output(), /beta-svc exited with code 3 unexpectedly: stopping everything/);
+    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'start beta-svc probe=0', 'stop alpha-svc']);
+  });
+
+  test('when the launcher is killed its services stop themselves, and the next launcher stops the orphaned nats-server', async () => {
+    const { rootDir, natsPort } = await setup('killed');
+    writeFakeService(rootDir, 'alpha-svc');
+    const run = runProgram(rootDir, services(['alpha-svc']));
+    await run.printed(/Ctrl-C stops everything/);
+    run.child.kill('SIGKILL');
+    await run.exited;
+    const deadline = Date.now() + 10_000;
+    while (!readLog().includes('stop alpha-svc') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'stop alpha-svc']);
+    assert.equal(await natsAnswers(natsPort), true, 'nats-server outlives a SIGKILLed launcher');
+
+    const output = quietOutput();
+    const launcher = new Launcher({ rootDir, services: services(['alpha-svc']), config: defineConfig(launcherConfig).load(env), env, output });
+    try {
+      await launcher.start();
+      assert.ok(output.lines.some((l) => /stopping nats-server pid \d+, left running/.test(l)), output.lines.join('\n'));
+    } finally {
+      await launcher.stop();
+    }
+    assert.equal(await natsAnswers(natsPort), false);
+  });
+});
+
+test('findExecutable resolves names on PATH and paths as given', () => {
+  assert.equal(findExecutable('sh', '/bin'), '/bin/sh');
+  assert.equal(findExecutable('no-such-program-here', '/bin'), undefined);
+  assert.equal(findExecutable('/bin/sh'), '/bin/sh');
+});

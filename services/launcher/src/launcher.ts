@@ -1,0 +1,198 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { connect, type NatsConnection } from 'nats';
+import { Child, describeExit, type ExitInfo } from './children.js';
+import type { LauncherConfig } from './config.js';
+import { ensureNatsServerBinary, leftoverNatsServer, LauncherError, natsServerArgs } from './nats-server.js';
+import type { Output } from './output.js';
+import { httpAnswers, natsServiceAnswers, waitUntilReady } from './readiness.js';
+import type { ServiceEntry } from './services.js';
+
+export interface LauncherOptions {
+  /** The repository root: children run `<rootDir>/services/<name>/dist/main.js` with it as cwd. */
+  rootDir: string;
+  services: readonly ServiceEntry[];
+  config: LauncherConfig;
+  /** The environment the children inherit (plus NATS_URL, DATA_DIR, HOST, PORT set by the launcher). */
+  env: NodeJS.ProcessEnv;
+  output: Output;
+  /** Called once for the first child (or nats-server) that exits while the launcher is not stopping. */
+  onUnexpectedExit?: (name: string, exit: ExitInfo) => void;
+}
+
+export interface Started {
+  natsUrl: string;
+  /** The JetStream store folder, when the launcher started nats-server. */
+  natsStore: string | undefined;
+  dataDir: string;
+  /** The gateway's URL, when an HTTP child runs. */
+  httpUrl: string | undefined;
+  running: string[];
+  skipped: string[];
+}
+
+export const NATS_CHILD = 'nats';
+
+/** Preloaded into every service: it stops itself when the launcher is gone (see the file). */
+export const PARENT_WATCH = new URL('../parent-watch.mjs', import.meta.url).href;
+
+/** Where a service's compiled entry point lives. */
+export function entryPoint(rootDir: string, name: string): string {
+  return path.join(rootDir, 'services', name, 'dist', 'main.js');
+}
+
+/** The address to poll a server bound to `host` at: a wildcard bind answers on loopback. */
+function dialHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Runs nats-server (unless NATS_URL is given) and each service as a child process, waits for each
+ * to be ready in turn, and stops them in reverse order: services last-started first, then the
+ * launcher's own NATS connection, then nats-server.
+ */
+export class Launcher {
+  private readonly children: Child[] = [];
+  private natsServer: Child | undefined;
+  private nc: NatsConnection | undefined;
+  private readonly aborter = new AbortController();
+  private stopping = false;
+  private stopped: Promise<void> | undefined;
+  private reportedExit = false;
+  /** Exit codes that mean "stopped as asked" after a SIGTERM, per child. */
+  private readonly stopCodes = new Map<Child, number[]>();
+
+  constructor(private readonly opts: LauncherOptions) {}
+
+  async start(): Promise<Started> {
+    const { config, output } = this.opts;
+    const signal = this.aborter.signal;
+    const dataDir = path.resolve(config.DATA_DIR);
+    mkdirSync(dataDir, { recursive: true });
+
+    let natsUrl = config.NATS_URL;
+    let natsStore: string | undefined;
+    if (!natsUrl) {
+      const bin = ensureNatsServerBinary(config.NATS_SERVER_BIN, output);
+      natsStore = path.join(dataDir, 'nats');
+      mkdirSync(natsStore, { recursive: true });
+      await this.stopLeftover(natsStore);
+      natsUrl = `nats://${dialHost(config.LAUNCHER_NATS_HOST)}:${config.LAUNCHER_NATS_PORT}`;
+      output.note(`starting ${bin} on ${natsUrl} (JetStream store ${natsStore})`);
+      // nats-server exits with code 1 after a SIGTERM: that is its normal stop.
+      this.natsServer = this.watch(NATS_CHILD, bin, natsServerArgs(config.LAUNCHER_NATS_HOST, config.LAUNCHER_NATS_PORT, natsStore), this.opts.env, [0, 1]);
+    } else {
+      output.note(`using the NATS server at ${natsUrl} (NATS_URL is set; no nats-server started)`);
+    }
+    const url = natsUrl;
+    await waitUntilReady(`nats-server at ${url}`, async () => !!(this.nc = await this.connect(url)), { timeoutMs: config.LAUNCHER_READY_TIMEOUT_MS, signal, child: this.natsServer });
+    const nc = this.nc!;
+    try {
+      await nc.jetstreamManager();
+    } catch (err) {
+      throw new LauncherError(`the NATS server at ${url} has no JetStream (${(err as Error).message}); start it with -js`);
+    }
+
+    const env: NodeJS.ProcessEnv = { ...this.opts.env, NATS_URL: url, DATA_DIR: dataDir, HOST: config.HOST, PORT: String(config.PORT) };
+    const running: string[] = [];
+    const skipped: string[] = [];
+    let httpUrl: string | undefined;
+    let probeIndex = 0;
+    for (const entry of this.opts.services) {
+      signal.throwIfAborted();
+      const main = entryPoint(this.opts.rootDir, entry.name);
+      if (!existsSync(main)) {
+        output.warn(`skipping ${entry.name}: ${path.relative(this.opts.rootDir, main)} does not exist (not written or not built yet)`);
+        skipped.push(entry.name);
+        continue;
+      }
+      const childEnv = { ...env };
+      if (!entry.http) childEnv.PROBE_PORT = String(config.LAUNCHER_PROBE_PORT_BASE ? config.LAUNCHER_PROBE_PORT_BASE + probeIndex++ : 0);
+      const started = Date.now();
+      const child = this.watch(entry.name, process.execPath, ['--import', PARENT_WATCH, main], childEnv);
+      this.children.push(child);
+      const base = `http://${dialHost(config.HOST)}:${config.PORT}`;
+      const check = entry.ready.kind === 'http' ? ((p: string) => () => httpAnswers(base + p))(entry.ready.path) : () => natsServiceAnswers(nc, entry.name);
+      await waitUntilReady(entry.name, check, { timeoutMs: config.LAUNCHER_READY_TIMEOUT_MS, signal, child });
+      if (entry.http) httpUrl = base;
+      output.note(`${entry.name} ready (pid ${child.pid}, ${Date.now() - started} ms)`);
+      running.push(entry.name);
+    }
+    return { natsUrl: url, natsStore, dataDir, httpUrl, running, skipped };
+  }
+
+  /** Stops every child in reverse start order, then nats-server. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping = true;
+    this.aborter.abort();
+    return (this.stopped ??= this.stopAll());
+  }
+
+  /** Synchronous last resort (process 'exit'): signals whatever still runs. */
+  killAll(sig: NodeJS.Signals = 'SIGTERM'): void {
+    this.stopping = true;
+    for (const child of [...this.children].reverse()) child.signal(sig);
+    this.natsServer?.signal(sig);
+  }
+
+  private async stopAll(): Promise<void> {
+    for (const child of [...this.children].reverse()) await this.stopChild(child);
+    await this.nc?.close().catch(() => undefined);
+    if (this.natsServer) await this.stopChild(this.natsServer);
+    this.opts.output.note('all stopped');
+  }
+
+  private async stopChild(child: Child): Promise<void> {
+    if (!child.running) return;
+    this.opts.output.note(`stopping ${child.name} (SIGTERM)`);
+    const { exit, killed } = await child.stop(this.opts.config.LAUNCHER_STOP_TIMEOUT_MS);
+    const { output, config } = this.opts;
+    if (killed) output.warn(`${child.name} did not stop within ${config.LAUNCHER_STOP_TIMEOUT_MS} ms: killed`);
+    else if (exit.code !== null && this.stopCodes.get(child)?.includes(exit.code)) output.note(`${child.name} stopped`);
+    else output.warn(`${child.name} ${describeExit(exit)} while stopping`);
+  }
+
+  /** Spawns a child and reports it if it exits while nobody asked it to. */
+  private watch(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, stopCodes: number[] = [0]): Child {
+    const child = new Child(name, command, args, { env, cwd: this.opts.rootDir, output: this.opts.output, stdinPipe: name !== NATS_CHILD });
+    this.stopCodes.set(child, stopCodes);
+    void child.exited.then((exit) => {
+      if (this.stopping || this.reportedExit) return;
+      this.reportedExit = true;
+      this.opts.onUnexpectedExit?.(name, exit);
+    });
+    return child;
+  }
+
+  /** A nats-server an earlier launcher could not stop (it was killed) would hold the port and the store. */
+  private async stopLeftover(storeDir: string): Promise<void> {
+    const pid = leftoverNatsServer(storeDir);
+    if (pid === undefined) return;
+    this.opts.output.warn(`stopping nats-server pid ${pid}, left running on ${storeDir} by an earlier launcher`);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    process.kill(pid, 'SIGTERM');
+    for (let waited = 0; alive() && waited < 10_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    if (alive()) throw new LauncherError(`nats-server pid ${pid} (left from an earlier run) did not stop; stop it and run again`);
+  }
+
+  private async connect(url: string): Promise<NatsConnection> {
+    const { config } = this.opts;
+    return connect({
+      servers: url.split(',').map((s) => s.trim()),
+      name: 'launcher',
+      token: config.NATS_TOKEN,
+      user: config.NATS_USER,
+      pass: config.NATS_PASSWORD,
+      maxReconnectAttempts: -1,
+      timeout: 1000,
+    });
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Writes docs/configuration.md from the config specs in the code, so the doc names every variable
+ * each process reads, with its default and meaning. `make docs` runs it; test/docs/config-docs.test.ts
+ * fails when the committed file differs from what this renders.
+ *
+ *   node --conditions=development --import tsx scripts/gen-config-docs.ts [--check]
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { commonConfig, databaseConfig, env, type ConfigSpec, type Spec } from '@rag/platform';
+import { SERVICES, launcherConfig } from '@rag/launcher';
+import { gatewayConfig } from '../services/gateway/src/config.js';
+import { benchConfig } from '../test/bench/config.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DOC_PATH = path.join(ROOT, 'docs', 'configuration.md');
+
+/**
+ * The probe keys every `startService` process reads. runtime.ts keeps its spec private, so its text
+ * is mirrored here; the docs test checks that every key declared in the code is in the doc.
+ */
+const probeConfig = {
+  PROBE_PORT: env.int(0, 'Port of the /healthz, /readyz and /metrics listener of a service (0 = off)', 0, 65535),
+  PROBE_HOST: env.string('0.0.0.0', 'Interface the probe listener binds'),
+} satisfies ConfigSpec;
+
+/** Read by the test support code, the test runner, the benchmark and the scripts, not by services. */
+const toolingConfig = {
+  NATS_SERVER_BIN: env.string('nats-server', 'nats-server executable the tests start their private servers with (test/support/nats-server.ts); the launcher reads it too'),
+  TEST_MARIADB_URL: env.string('mysql://root@127.0.0.1:3306/test', 'MariaDB server the tests create throwaway databases on (test/support/mariadb.ts)'),
+  TEST_LOG_LEVEL: env.string('silent', 'LOG_LEVEL of the in-process stack the end-to-end tests start (test/support/stack.ts)'),
+  TEST_CONCURRENCY: env.int(2, 'Test files run at once by scripts/run-tests.mjs', 1, 64),
+  TEST_TIMEOUT_MS: env.int(300000, 'Bound on each test (scripts/run-tests.mjs)', 1000, 3600000),
+  MARIADB_WAIT_SECONDS: env.int(60, 'How long scripts/ensure-services.sh waits for a MariaDB it started to answer', 1, 3600),
+  ...benchConfig,
+  NO_COLOR: env.optional('Set to turn off the colours of the launcher\'s name prefixes'),
+} satisfies ConfigSpec;
+
+interface Section {
+  title: string;
+  intro: string;
+  spec: ConfigSpec;
+}
+
+function defaultText(s: Spec<unknown>): string {
+  if (s.fallback === undefined) return '**required**';
+  const value = typeof s.fallback === 'function' ? (s.fallback as () => unknown)() : s.fallback;
+  if (value === undefined) return 'unset';
+  if (value === '') return 'empty';
+  return `\`${String(value)}\``;
+}
+
+/** A table cell: pipes escaped, and `<x>` outside code spans kept visible rather than read as HTML. */
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ')
+    .split('`')
+    .map((part, i) => (i % 2 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('`');
+
+function table(spec: ConfigSpec, seeAlso: Map<Spec<unknown>, string>): string {
+  const rows = Object.entries(spec).map(([name, s]) => {
+    const shared = seeAlso.get(s);
+    return shared ? `| \`${name}\` | see ${shared} | Same as in ${shared} |` : `| \`${name}\` | ${defaultText(s)} | ${cell(s.doc)} |`;
+  });
+  return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
+}
+
+/** The ServiceDefinition a service package exports (the one whose `name` is the package's). */
+async function serviceConfig(name: string): Promise<ConfigSpec> {
+  const mod = (await import(`@rag/${name}`)) as Record<string, unknown>;
+  const def = Object.values(mod).find((v): v is { name: string; config: ConfigSpec } => !!v && typeof v === 'object' && (v as { name?: unknown }).name === name && 'config' in v);
+  if (!def) throw new Error(`@rag/${name} exports no service definition named ${name}`);
+  return def.config;
+}
+
+export async function sections(): Promise<Section[]> {
+  const services = SERVICES.filter((s) => !s.http).map((s) => s.name);
+  const out: Section[] = [
+    { title: 'Every process', intro: 'Read by every service, the gateway and the workers (`commonConfig`, shared/platform/src/config.ts).', spec: commonConfig },
+    { title: 'Services that own tables', intro: `Read by every service started with \`startService\` (${services.join(', ')}; \`databaseConfig\`, shared/platform/src/config.ts).`, spec: databaseConfig },
+    { title: 'Probe listener', intro: 'Read by every service started with `startService` (shared/platform/src/runtime.ts). In Kubernetes set `PROBE_PORT` (e.g. 9400) and point the probes at it; the launcher leaves it off unless `LAUNCHER_PROBE_PORT_BASE` is set.', spec: probeConfig },
+    { title: 'gateway', intro: 'Besides the keys of every process (services/gateway/src/config.ts).', spec: gatewayConfig },
+  ];
+  for (const name of services) {
+    out.push({ title: name, intro: `Besides the keys of every process, of services that own tables and of the probe listener (services/${name}/src).`, spec: await serviceConfig(name) });
+  }
+  out.push(
+    { title: 'launcher (`make up`)', intro: 'services/launcher/src/config.ts. The launcher passes its whole environment on to the children, with NATS_URL, DATA_DIR (made absolute), HOST and PORT set.', spec: launcherConfig },
+    { title: 'Tests, benchmark and tooling', intro: 'Not read by the services.', spec: toolingConfig },
+  );
+  return out;
+}
+
+export async function renderConfigDocs(): Promise<string> {
+  // A spec object shared by several processes is described once, where it first appears.
+  const seeAlso = new Map<Spec<unknown>, string>();
+  const parts = [
+    '# Configuration',
+    '',
+    '<!-- Generated by `make docs` (scripts/gen-config-docs.ts) from the config specs in the code; edit those, not this file. test/docs/config-docs.test.ts fails when it is stale. -->',
+    '',
+    'Every process reads environment variables only, validated once at start: a bad value stops the process with a message that names the variable. An unset variable (or an empty one, where there is a default) takes the default. Integers are checked against their bounds, booleans accept `true/false/1/0/yes/no/on/off`.',
+    '',
+    'Storage follows the variables: with `DATABASE_URL` unset each service keeps its tables in `DATA_DIR/<service>.sqlite`; with `DATABASE_URL=mysql://…` they live in MySQL/MariaDB. NATS is wherever `NATS_URL` points (the launcher starts its own on port 4250 unless `NATS_URL` is set).',
+  ];
+  for (const s of await sections()) {
+    const keys = Object.keys(s.spec);
+    parts.push('', `## ${s.title}`, '', s.intro, '', keys.length ? table(s.spec, seeAlso) : '_No keys of its own._');
+    for (const spec of Object.values(s.spec)) if (!seeAlso.has(spec)) seeAlso.set(spec, `*${s.title}*`);
+  }
+  return parts.join('\n') + '\n';
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const text = await renderConfigDocs();
+  if (process.argv.includes('--check')) {
+    const current = readFileSync(DOC_PATH, 'utf8');
+    if (current !== text) {
+      console.error(`${path.relative(ROOT, DOC_PATH)} is stale: run make docs`);
+      process.exit(1);
+    }
+    console.log(`${path.relative(ROOT, DOC_PATH)} is up to date`);
+  } else {
+    writeFileSync(DOC_PATH, text);
+    console.log(`wrote ${path.relative(ROOT, DOC_PATH)}`);
+  }
+}

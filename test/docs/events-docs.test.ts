@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { EventTypes, Streams } from '@rag/contracts';
-import { ROOT } from '../../scripts/gen-config-docs.js';
 
-const doc = readFileSync(path.join(ROOT, 'docs', 'events.md'), 'utf8');
+const doc = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'events.md'), 'utf8');
 
 test('docs/events.md has a heading for every event type in EventTypes', () => {
   const headings = doc.split('\n').filter((l) => l.startsWith('#### '));

@@ -14,13 +14,18 @@ export function consoleOutput(names: readonly string[], stream: NodeJS.WriteStre
   const width = Math.max('launcher'.length, ...names.map((n) => n.length));
   const color = stream.isTTY && !process.env.NO_COLOR;
   const paint = (code: number, s: string) => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  // A reader that went away (a closed pipe, `| head`) must not crash the launcher mid-shutdown:
+  // the children still have to be stopped in order, silently.
+  let closed = false;
+  stream.on('error', () => (closed = true));
+  const write = (text: string) => void (closed || stream.write(text));
   const prefix = (name: string) => {
     const i = names.indexOf(name);
     return paint(i < 0 ? 1 : COLORS[i % COLORS.length]!, `${name.padEnd(width)} |`);
   };
   return {
-    line: (name, text) => void stream.write(`${prefix(name)} ${text}\n`),
-    note: (text) => void stream.write(`${prefix('launcher')} ${text}\n`),
-    warn: (text) => void stream.write(`${prefix('launcher')} ${paint(33, `warning: ${text}`)}\n`),
+    line: (name, text) => write(`${prefix(name)} ${text}\n`),
+    note: (text) => write(`${prefix('launcher')} ${text}\n`),
+    warn: (text) => write(`${prefix('launcher')} ${paint(33, `warning: ${text}`)}\n`),
   };
 }

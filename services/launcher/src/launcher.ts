@@ -97,6 +97,7 @@ export class Launcher {
     const env: NodeJS.ProcessEnv = { ...this.opts.env, NATS_URL: url, DATA_DIR: dataDir, HOST: config.HOST, PORT: String(config.PORT) };
     const running: string[] = [];
     const skipped: string[] = [];
+    const base = `http://${dialHost(config.HOST)}:${config.PORT}`;
     let httpUrl: string | undefined;
     let probeIndex = 0;
     for (const entry of this.opts.services) {
@@ -112,8 +113,8 @@ export class Launcher {
       const started = Date.now();
       const child = this.watch(entry.name, process.execPath, ['--import', PARENT_WATCH, main], childEnv);
       this.children.push(child);
-      const base = `http://${dialHost(config.HOST)}:${config.PORT}`;
-      const check = entry.ready.kind === 'http' ? ((p: string) => () => httpAnswers(base + p))(entry.ready.path) : () => natsServiceAnswers(nc, entry.name);
+      const ready = entry.ready;
+      const check = ready.kind === 'http' ? () => httpAnswers(base + ready.path) : () => natsServiceAnswers(nc, entry.name);
       await waitUntilReady(entry.name, check, { timeoutMs: config.LAUNCHER_READY_TIMEOUT_MS, signal, child });
       if (entry.http) httpUrl = base;
       output.note(`${entry.name} ready (pid ${child.pid}, ${Date.now() - started} ms)`);

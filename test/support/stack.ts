@@ -5,6 +5,7 @@ import { startService, type RunningService } from '@rag/platform';
 import { accountService } from '@rag/account-svc';
 import { datasetService } from '@rag/dataset-svc';
 import { documentService } from '@rag/document-svc';
+import { dialogService } from '@rag/dialog-svc';
 import { parseWorkerService } from '@rag/parse-worker';
 import { startGateway, type RunningGateway } from '@rag/gateway';
 import { startNatsServer, type NatsServer } from './nats-server.js';
@@ -41,7 +42,7 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     ...(mariadb ? { DATABASE_URL: mariadb.url } : {}),
     ...(opts.env ?? {}),
   };
-  const services = [await startService(accountService, env), await startService(datasetService, env), await startService(documentService, env)];
+  const services = [await startService(accountService, env), await startService(datasetService, env), await startService(documentService, env), await startService(dialogService, env)];
   for (let i = 0; i < (opts.workers ?? 1); i++) services.push(await startService(parseWorkerService, env));
   const gateway = await startGateway(env);
   const baseUrl = `http://127.0.0.1:${gateway.port}`;

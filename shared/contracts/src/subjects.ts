@@ -10,6 +10,7 @@ export const ServiceNames = {
   dataset: 'dataset-svc',
   document: 'document-svc',
   parseWorker: 'parse-worker',
+  dialog: 'dialog-svc',
 } as const;
 
 export const Subjects = {
@@ -69,6 +70,17 @@ export const Subjects = {
     search: 'rag.v1.retrieval.search',
     dify: 'rag.v1.retrieval.dify',
   },
+  /** Chat assistants and their sessions (dialog-svc). */
+  dialog: {
+    createChat: 'rag.v1.dialog.create_chat',
+    listChats: 'rag.v1.dialog.list_chats',
+    updateChat: 'rag.v1.dialog.update_chat',
+    deleteChats: 'rag.v1.dialog.delete_chats',
+    createSession: 'rag.v1.dialog.create_session',
+    listSessions: 'rag.v1.dialog.list_sessions',
+    updateSession: 'rag.v1.dialog.update_session',
+    deleteSessions: 'rag.v1.dialog.delete_sessions',
+  },
   parse: {
     /** Work-queue subject of parse tasks (stream PARSE_TASKS). */
     task: 'rag.v1.parse.task',
@@ -100,6 +112,11 @@ export const EventTypes = {
   apiKeyRevoked: 'api_key.revoked',
   tenantUpdated: 'tenant.updated',
   tenantModelsChanged: 'tenant.models_changed',
+  chatCreated: 'chat.created',
+  chatUpdated: 'chat.updated',
+  chatDeleted: 'chat.deleted',
+  sessionCreated: 'session.created',
+  sessionDeleted: 'session.deleted',
 } as const;
 
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];

@@ -1,0 +1,4 @@
+import { runMain } from '@rag/platform';
+import { dialogService } from './index.js';
+
+runMain(dialogService);

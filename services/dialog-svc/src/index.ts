@@ -1,5 +1,11 @@
 import { ServiceNames, Subjects, type Dataset, type TenantProfile } from '@rag/contracts';
-import { Outbox, type ServiceDefinition } from '@rag/platform';
+import { TenantModels, type ModelSpec } from '@rag/models';
+import { countTokens } from '@rag/parsing/tokenizer';
+import { Outbox, ensureAnswerStream, env, type ServiceDefinition } from '@rag/platform';
+import { CompletionService } from './completion/completion.service.js';
+import type { Reference, RetrievalRequest } from './completion/generation.js';
+import { RepositoryCompletionStore } from './completion/store.js';
+import { completionHandlers } from './handlers/completion.handlers.js';
 import { migrations } from './data/migrations.js';
 import { ChatService } from './domain/chat.service.js';
 import type { DatasetPort, TenantPort } from './domain/ports.js';
@@ -13,13 +19,19 @@ export { ChatRepository, type ChatRow } from './data/chat.repository.js';
 export { SessionRepository, type SessionMessage, type SessionReference, type SessionRow } from './data/session.repository.js';
 
 /** dialog-svc: owns the chats and chat_sessions tables; answers `rag.v1.dialog.*`; publishes chat and session events. */
-export const dialogService: ServiceDefinition<Record<string, never>> = {
+const dialogConfig = {
+  MODEL_TIMEOUT_MS: env.int(120000, 'Timeout of one call to a model provider, in ms', 1000, 600000),
+  STREAM_DETACH_GRACE_MS: env.int(10000, 'How long an answer keeps generating after its client went away, waiting for a resume', 0, 600000),
+};
+
+export const dialogService: ServiceDefinition<typeof dialogConfig> = {
   name: ServiceNames.dialog,
   version: '0.1.0',
   description: 'Chat assistants and their sessions',
-  config: {},
+  config: dialogConfig,
   migrations: [...migrations, Outbox.migration(OUTBOX_TABLE)],
-  async start({ db, bus, logger }) {
+  async start({ db, bus, logger, metrics, config }) {
+    await ensureAnswerStream(bus);
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, ServiceNames.dialog, logger);
     outbox.start();
     const datasets: DatasetPort = {
@@ -33,9 +45,63 @@ export const dialogService: ServiceDefinition<Record<string, never>> = {
     };
     const chats = new ChatService(db, datasets, tenants, outbox);
     const sessions = new SessionService(db, chats.repo, outbox);
+    const models = new TenantModels(
+      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      { timeoutMs: config.MODEL_TIMEOUT_MS },
+    );
+    const retrieve = async (tenantId: string, r: RetrievalRequest): Promise<Reference> => {
+      const data = await bus.call<{ total: number; chunks: Record<string, any>[]; doc_aggs: Reference['doc_aggs'] }>(
+        Subjects.retrieval.search,
+        {
+          body: {
+            dataset_ids: r.datasetIds,
+            question: r.question,
+            page: 1,
+            page_size: r.topN,
+            similarity_threshold: r.similarityThreshold,
+            vector_similarity_weight: r.vectorWeight,
+            top_k: r.topK,
+            highlight: 'false',
+            ...(r.rerankId ? { rerank_id: r.rerankId } : {}),
+            ...(r.metadataCondition ? { metadata_condition: r.metadataCondition } : {}),
+            ...(r.documentIds ? { document_ids: r.documentIds } : {}),
+          },
+        },
+        { tenantId, tenantIds: [tenantId] },
+      );
+      return {
+        total: data.total,
+        doc_aggs: Array.isArray(data.doc_aggs) ? data.doc_aggs : [],
+        chunks: data.chunks.map((c) => ({
+          id: c.id,
+          content: c.content,
+          document_id: c.document_id,
+          document_name: c.document_keyword,
+          dataset_id: c.dataset_id,
+          image_id: c.image_id ?? '',
+          positions: c.positions ?? [],
+          url: null,
+          similarity: c.similarity,
+          vector_similarity: c.vector_similarity,
+          term_similarity: c.term_similarity,
+          doc_type: c.doc_type_kwd ?? '',
+        })),
+      };
+    };
+    const completions = new CompletionService(
+      bus,
+      new RepositoryCompletionStore(chats.repo, sessions.repo, sessions),
+      { retrieve, model: (tenantId, ref) => models.chat(tenantId, ref) },
+      logger,
+      metrics,
+      { detachGraceMs: config.STREAM_DETACH_GRACE_MS, countTokens },
+    );
     return {
-      handlers: { ...chatHandlers(chats), ...sessionHandlers(sessions) },
-      stop: () => outbox.stop(),
+      handlers: { ...chatHandlers(chats), ...sessionHandlers(sessions), ...completionHandlers(completions, bus) },
+      stop: async () => {
+        await completions.stop(config.SHUTDOWN_TIMEOUT_MS);
+        await outbox.stop();
+      },
     };
   },
 };

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Subjects, type TaskReport } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
 import { SqliteChunkIndex, type ChunkIndex } from '@rag/chunk-index';
-import { createEmbeddingModel, type EmbeddingModel, type ModelSpec } from '@rag/models';
+import { TenantModels, type ModelSpec } from '@rag/models';
 import type { ServiceDefinition } from '@rag/platform';
 import { workerConfig } from './config.js';
 import { ParseWorker } from './worker.js';
@@ -24,18 +24,11 @@ export const parseWorkerService: ServiceDefinition<typeof workerConfig> = {
   migrations: false,
   async start({ bus, logger, metrics, config }) {
     const index = openChunkIndex(config);
-    const models = new Map<string, { at: number; model: Promise<EmbeddingModel> }>();
-    const embedder = (tenantId: string, ref: string): Promise<EmbeddingModel> => {
-      const key = `${tenantId}:${ref}`;
-      const hit = models.get(key);
-      if (hit && Date.now() - hit.at < 30_000) return hit.model;
-      const model = bus
-        .call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: 'embedding' } }, { tenantId })
-        .then((spec) => createEmbeddingModel(spec, { timeoutMs: config.MODEL_TIMEOUT_MS }));
-      model.catch(() => models.delete(key));
-      models.set(key, { at: Date.now(), model });
-      return model;
-    };
+    const models = new TenantModels(
+      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      { timeoutMs: config.MODEL_TIMEOUT_MS },
+    );
+    const embedder = (tenantId: string, ref: string) => models.embedder(tenantId, ref);
     const worker = new ParseWorker(bus, { blobs: createBlobStore(config), index, embedder, embedBatch: config.EMBED_BATCH_SIZE }, logger, metrics, {
       concurrency: config.PARSE_CONCURRENCY,
       heartbeatMs: config.PARSE_HEARTBEAT_MS,

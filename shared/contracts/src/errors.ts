@@ -110,6 +110,13 @@ export const ErrorRegistry = {
   NO_CHUNK_FOUND: { code: RetCode.DATA_ERROR, template: 'No chunk found! Check the chunk status please!' },
   KNOWLEDGEBASE_NOT_FOUND: { code: RetCode.NOT_FOUND, template: 'Knowledgebase not found!' },
   MODEL_UNAVAILABLE: { code: RetCode.DATA_ERROR, template: 'Model {model} is not available: {reason}' },
+  // completions (§12, §13, §15)
+  COMPLETION_CHAT_NOT_YOURS: { code: RetCode.DATA_ERROR, template: "You don't own the chat {chat_id}" },
+  COMPLETION_SESSION_NOT_YOURS: { code: RetCode.DATA_ERROR, template: "You don't own the session {session_id}" },
+  EXTRA_BODY_OBJECT: { code: RetCode.DATA_ERROR, template: 'extra_body must be an object.' },
+  NO_MESSAGES: { code: RetCode.DATA_ERROR, template: 'You have to provide messages.' },
+  LAST_NOT_USER: { code: RetCode.DATA_ERROR, template: 'The last content of this conversation is not from user.' },
+  STREAM_GONE: { code: RetCode.DATA_ERROR, template: 'The answer stream to resume is gone or not yours (Last-Event-ID {seq}).' },
   // chats (§10–11)
   CHAT_DATASET_NOT_YOURS: { code: RetCode.DATA_ERROR, template: "You don't own the dataset {dataset_id}" },
   CHAT_DATASET_NOT_PARSED: { code: RetCode.DATA_ERROR, template: "The dataset {dataset_id} doesn't own parsed file" },

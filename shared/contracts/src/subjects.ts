@@ -81,6 +81,17 @@ export const Subjects = {
     updateSession: 'rag.v1.dialog.update_session',
     deleteSessions: 'rag.v1.dialog.delete_sessions',
   },
+  /** Completions (dialog-svc): a stream request answers `{stream_id}` at once, then deltas flow on ANSWERS. */
+  completion: {
+    native: 'rag.v1.completion.native',
+    openai: 'rag.v1.completion.openai',
+    relatedQuestions: 'rag.v1.completion.related_questions',
+  },
+  answer: {
+    /** Gateway → producer: a client detached from / re-attached to an answer stream. */
+    detach: 'rag.v1.answer_control.detach',
+    attach: 'rag.v1.answer_control.attach',
+  },
   parse: {
     /** Work-queue subject of parse tasks (stream PARSE_TASKS). */
     task: 'rag.v1.parse.task',
@@ -93,6 +104,8 @@ export const Subjects = {
 export const Streams = {
   events: { name: 'EVENTS', subjects: ['rag.v1.events.>'] },
   parseTasks: { name: 'PARSE_TASKS', subjects: ['rag.v1.parse.task'], consumer: 'parse-worker' },
+  /** Answer deltas of streamed completions, one subject per answer, kept briefly for resumes. */
+  answers: { name: 'ANSWERS', subjects: ['rag.v1.stream.>'] },
 } as const;
 
 export const EventTypes = {
@@ -130,6 +143,11 @@ export function eventEntityFilter(entity: 'dataset' | 'document' | 'user' | 'api
   return `${SUBJECT_PREFIX}.events.${entity}.>`;
 }
 
+/** The subject of one answer's deltas. */
+export function answerSubject(streamId: string): string {
+  return `${SUBJECT_PREFIX}.stream.${streamId}`;
+}
+
 /** NATS header names carried on every request and event. */
 export const Headers = {
   tenantId: 'rag-tenant-id',
@@ -138,4 +156,6 @@ export const Headers = {
   requestId: 'rag-request-id',
   traceparent: 'traceparent',
   tracestate: 'tracestate',
+  /** On an answer delta: `1` marks the last message of the answer. */
+  answerEnd: 'rag-answer-end',
 } as const;

@@ -34,3 +34,4 @@ export { knowledgeFromPrompt } from './builtin/knowledge-prompt.js';
 export { OpenAIChatModel } from './openai/openai-chat.model.js';
 export { OpenAIEmbeddingModel } from './openai/openai-embedding.model.js';
 export { HttpReranker } from './openai/http-reranker.js';
+export { TenantModels, type ModelSpecSource } from './tenant-models.js';

@@ -1,3 +1,4 @@
+export * from './answer-stream.js';
 export * from './bus.js';
 export * from './config.js';
 export * from './db.js';

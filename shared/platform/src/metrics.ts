@@ -10,6 +10,8 @@ export const MetricNames = {
   busHandleDuration: 'rag_bus_handle_duration_seconds',
   eventsPublished: 'rag_events_published_total',
   authCacheHits: 'rag_auth_cache_hits_total',
+  sseOpen: 'rag_sse_streams_open',
+  llmTokens: 'rag_llm_tokens_total',
 } as const;
 
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -24,6 +26,8 @@ export interface Metrics {
   busHandleDuration: Histogram<'subject'>;
   eventsPublished: Counter<'type'>;
   authCacheHits: Counter<'kind' | 'result'>;
+  sseOpen: Gauge<string>;
+  llmTokens: Counter<'model' | 'kind'>;
   gauge(name: string, help: string, labelNames?: string[]): Gauge<string>;
 }
 
@@ -43,6 +47,8 @@ export function createMetrics(service: string): Metrics {
     busHandleDuration: new Histogram({ name: MetricNames.busHandleDuration, help: 'NATS handler duration', labelNames: ['subject'], buckets: LATENCY_BUCKETS, registers: r }),
     eventsPublished: new Counter({ name: MetricNames.eventsPublished, help: 'Events published on the EVENTS stream', labelNames: ['type'], registers: r }),
     authCacheHits: new Counter({ name: MetricNames.authCacheHits, help: 'Gateway auth cache lookups', labelNames: ['kind', 'result'], registers: r }),
+    sseOpen: new Gauge({ name: MetricNames.sseOpen, help: 'SSE answer streams open', registers: r }),
+    llmTokens: new Counter({ name: MetricNames.llmTokens, help: 'Tokens used by model calls', labelNames: ['model', 'kind'], registers: r }),
     gauge: (name, help, labelNames = []) => new Gauge({ name, help, labelNames, registers: r }),
   };
 }

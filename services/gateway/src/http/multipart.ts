@@ -1,3 +1,4 @@
+import { Transform } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { RagError } from '@rag/contracts';
@@ -37,9 +38,16 @@ export async function storeUploadParts(req: Request, blobs: BlobStore, bucket: s
         }
         const part: StoredPart = { id: uuid1(), filename, size: 0 };
         files.push(part);
-        stream.on('data', (chunk: Buffer) => (part.size += chunk.length));
         stream.on('limit', () => (refusal ??= new RagError('FILE_TOO_LARGE', { filename, limit: maxFileBytes })));
-        writes.push(blobs.put(bucket, part.id, stream));
+        // Count the bytes on their way to the store (a 'data' listener would drain the stream first).
+        const counted = new Transform({
+          transform(chunk: Buffer, _enc, done) {
+            part.size += chunk.length;
+            done(null, chunk);
+          },
+        });
+        stream.on('error', (err) => counted.destroy(err));
+        writes.push(blobs.put(bucket, part.id, stream.pipe(counted)));
       });
       bb.on('error', reject);
       bb.on('close', resolve);

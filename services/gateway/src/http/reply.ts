@@ -7,6 +7,11 @@ import { jsonEnvelope, resultEnvelope, type BusReply, type EnvelopeKind } from '
  * only when the service set one (RAGFlow's get_data_error_result has none).
  */
 export function sendReply(res: Response, kind: EnvelopeKind, reply: BusReply): void {
+  // Code 100 is an exception upstream: always the J shape with data null (§1.1).
+  if (reply.code === 100) {
+    res.json(jsonEnvelope(100, reply.message, reply.data ?? null));
+    return;
+  }
   if (kind === 'R') {
     // A few /api/v1 errors are J-shaped upstream (get_json_result): the service marks them by setting data.
     if (reply.code !== 0 && Object.hasOwn(reply, 'data')) res.json(jsonEnvelope(reply.code, reply.message, reply.data));

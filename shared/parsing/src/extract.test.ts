@@ -59,6 +59,16 @@ test('a zip that is no Office document is unsupported; a docx without its main p
   await expectError(bytes, 'fake.docx', 'corrupt', 'The file is not a valid DOCX (word/document.xml is missing)');
 });
 
+test('a zip that would inflate past the memory budget is refused before it is inflated', async () => {
+  const zip = new JSZip();
+  zip.file('word/document.xml', 'x'.repeat(1000));
+  const bytes = await zip.generateAsync({ type: 'nodebuffer', compression: 'STORE' });
+  // Claim 3.75 GB in the file's central directory entry (offset 24: uncompressed size; 46: name).
+  const cd = bytes.indexOf(Buffer.from('PK\x01\x02', 'latin1'), bytes.lastIndexOf(Buffer.from('word/document.xml')) - 46);
+  bytes.writeUInt32LE(0xf0000000, cd + 24);
+  await expectError(bytes, 'bomb.docx', 'unsupported', 'The DOCX expands to 3840 MB, more than the 1024 MB the parser accepts');
+});
+
 test('a PDF named .docx is read as the PDF it is', needsSamples, async () => {
   const doc = await extract(sampleBytes('pdf/testPDF.pdf'), 'report.docx');
   assert.equal(doc.type, 'pdf');

@@ -12,6 +12,7 @@ import { extractMsg, isOutlookMessage } from './extractors/msg.extractor.js';
 import { extractPdf } from './extractors/pdf.extractor.js';
 import { extractPlainText } from './extractors/plain-text.extractor.js';
 import { extractPptx } from './extractors/pptx.extractor.js';
+import { extractRtf } from './extractors/rtf.extractor.js';
 import { extractXlsx } from './extractors/xlsx.extractor.js';
 import { CompoundFile, CompoundFileError } from './ole/compound-file.js';
 import { ParseError, errorDetail } from './parse-error.js';
@@ -22,6 +23,25 @@ const OFFICE_MAIN_PART: [part: string, kind: 'DOCX' | 'XLSX' | 'PPTX'][] = [
   ['ppt/presentation.xml', 'PPTX'],
 ];
 
+/** Uncompressed bytes we are willing to inflate from one upload (everything is held in memory). */
+const MAX_UNZIPPED_MB = 1024;
+
+/**
+ * A zip bomb would exhaust memory inside the Office libraries, where it cannot be caught. The
+ * central directory declares each entry's size; jszip keeps it on an internal field, read here
+ * defensively (a missing field just skips the check).
+ */
+function guardExpansion(zip: JSZip, kind: string): void {
+  let total = 0;
+  zip.forEach((_, file) => {
+    const size = (file as unknown as { _data?: { uncompressedSize?: unknown } })._data?.uncompressedSize;
+    // jszip reads the 32-bit field as signed: sizes of 2 GB and more come out negative.
+    if (typeof size === 'number' && size !== 0) total += size < 0 ? size + 2 ** 32 : size;
+  });
+  const mb = Math.ceil(total / (1024 * 1024));
+  if (mb > MAX_UNZIPPED_MB) throw new ParseError('ZIP_TOO_LARGE', { kind: kind === 'document' ? 'zip archive' : kind, size: mb, limit: MAX_UNZIPPED_MB });
+}
+
 async function extractZip(data: Buffer, detected: Detected, opts: ExtractOptions): Promise<ExtractedDocument> {
   const kind = ['DOCX', 'XLSX', 'PPTX'].includes(detected.declaredKind) ? detected.declaredKind : 'document';
   let zip: JSZip;
@@ -30,6 +50,7 @@ async function extractZip(data: Buffer, detected: Detected, opts: ExtractOptions
   } catch (err) {
     throw new ParseError('ZIP_CORRUPT', { kind }, { cause: err });
   }
+  guardExpansion(zip, kind);
   // The parts inside decide, not the name: an XLSX renamed to .docx is still a workbook.
   const real = OFFICE_MAIN_PART.find(([part]) => zip.file(part))?.[1];
   if (!real) {
@@ -73,6 +94,8 @@ async function extractDetected(data: Buffer, detected: Detected, opts: ExtractOp
       return extractZip(data, detected, opts);
     case 'ole':
       return extractOle(data, detected);
+    case 'rtf':
+      return extractRtf(data);
     case 'html':
       return extractHtml(data);
     case 'markdown':
@@ -91,7 +114,7 @@ async function extractDetected(data: Buffer, detected: Detected, opts: ExtractOp
 }
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
-const TEXT_FORMATS = new Set(['text', 'code', 'csv', 'json', 'jsonl', 'markdown']);
+const TEXT_FORMATS = new Set(['text', 'code', 'csv', 'json', 'jsonl', 'markdown', 'rtf']);
 
 /** Trimmed blocks, empty ones dropped; a document left with nothing is an error, not an empty result. */
 function finish(doc: ExtractedDocument, detected: Detected, data: Buffer): ExtractedDocument {
@@ -111,8 +134,10 @@ function finish(doc: ExtractedDocument, detected: Detected, data: Buffer): Extra
  * Reads a file into blocks. The type comes from the extension and the bytes (see the detector);
  * every failure is a `ParseError` with a code the caller can act on and a message for the user.
  */
-export async function extract(data: Buffer, filename: string, opts: ExtractOptions = {}): Promise<ExtractedDocument> {
+export async function extract(input: Buffer | Uint8Array, filename: string, opts: ExtractOptions = {}): Promise<ExtractedDocument> {
   opts.signal?.throwIfAborted();
+  // Some libraries below (mailparser, mammoth) insist on a Buffer; a view shares the bytes.
+  const data = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   if (data.length === 0) throw new ParseError('EMPTY');
   let detected: Detected | undefined;
   try {

@@ -7,7 +7,7 @@ import { looksBinary } from './text-decode.js';
  * bytes are not one is reported as corrupt rather than read as text.
  */
 export type Format =
-  | 'pdf' | 'zip' | 'ole' | 'html' | 'markdown' | 'csv' | 'json' | 'jsonl' | 'email' | 'text' | 'code';
+  | 'pdf' | 'zip' | 'ole' | 'rtf' | 'html' | 'markdown' | 'csv' | 'json' | 'jsonl' | 'email' | 'text' | 'code';
 
 export interface Detected {
   format: Format;
@@ -23,6 +23,7 @@ const TEXT_EXTS: Record<string, Format> = {
   csv: 'csv', tsv: 'csv',
   json: 'json', jsonl: 'jsonl', ldjson: 'jsonl', ndjson: 'jsonl',
   eml: 'email',
+  rtf: 'rtf',
   txt: 'text', text: 'text', log: 'text', yml: 'text', yaml: 'text', xml: 'text', ini: 'text', cfg: 'text', conf: 'text',
   py: 'code', js: 'code', mjs: 'code', cjs: 'code', java: 'code', c: 'code', cpp: 'code', cc: 'code', h: 'code', hpp: 'code',
   php: 'code', go: 'code', ts: 'code', tsx: 'code', jsx: 'code', sh: 'code', cs: 'code', kt: 'code', sql: 'code', rs: 'code',
@@ -53,7 +54,7 @@ export function extensionOf(filename: string): string {
   return dot > 0 ? base.slice(dot + 1).toLowerCase() : '';
 }
 
-type Magic = 'pdf' | 'zip' | 'ole' | 'png' | 'jpeg' | 'gif' | undefined;
+type Magic = 'pdf' | 'zip' | 'ole' | 'rtf' | 'png' | 'jpeg' | 'gif' | undefined;
 
 function startsWith(data: Uint8Array, bytes: number[], at = 0): boolean {
   if (data.length < at + bytes.length) return false;
@@ -67,6 +68,7 @@ function sniffMagic(data: Uint8Array): Magic {
   if (startsWith(data, [0x89, 0x50, 0x4e, 0x47])) return 'png';
   if (startsWith(data, [0xff, 0xd8, 0xff])) return 'jpeg';
   if (startsWith(data, [0x47, 0x49, 0x46, 0x38])) return 'gif';
+  if (startsWith(data, [0x7b, 0x5c, 0x72, 0x74, 0x66])) return 'rtf'; // {\rtf
   // PDF readers accept the header anywhere in the first KB (some generators prepend junk).
   const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.length, 1024));
   if (head.indexOf('%PDF-') >= 0) return 'pdf';
@@ -82,6 +84,8 @@ export function detectFormat(data: Uint8Array, filename: string): Detected {
   if (magic === 'pdf') return { format: 'pdf', ext, declaredKind };
   if (magic === 'zip') return { format: 'zip', ext, declaredKind };
   if (magic === 'ole') return { format: 'ole', ext, declaredKind };
+  // Word happily saves RTF under a .doc name; the bytes say what it is.
+  if (magic === 'rtf') return { format: 'rtf', ext, declaredKind };
   if (magic === 'png' || magic === 'jpeg' || magic === 'gif' || IMAGE_EXTS.has(ext)) throw new ParseError('IMAGE_FILE');
 
   if (container) {

@@ -1,3 +1,5 @@
+import { decodeWindows1252, isWesternLabel } from './windows-1252.js';
+
 /**
  * Bytes → string for the text formats. Uploads come from anywhere: UTF-8 (with or without BOM) is
  * the norm, UTF-16 appears from Windows tools, and legacy files are GB18030 (Chinese) or
@@ -17,7 +19,8 @@ export function decodeText(data: Uint8Array, declaredCharset?: string): string {
   if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return tryDecode('utf-16le', data.subarray(2), false) ?? '';
   if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) return tryDecode('utf-16be', data.subarray(2), false) ?? '';
   if (declaredCharset && !/^utf-?8$/i.test(declaredCharset)) {
-    const declared = tryDecode(declaredCharset, data, true);
+    // A page declaring latin1 is usually UTF-8 or cp1252 in practice; only cp1252 is decoded by hand.
+    const declared = isWesternLabel(declaredCharset) ? (tryDecode('utf-8', data, true) ?? decodeWindows1252(data)) : tryDecode(declaredCharset, data, true);
     if (declared !== undefined) return declared;
   }
   const utf8 = tryDecode('utf-8', data, true);
@@ -25,7 +28,7 @@ export function decodeText(data: Uint8Array, declaredCharset?: string): string {
   // Invalid UTF-8: GB18030 decodes any byte string, so only trust it when it yields mostly Han text.
   const gb = tryDecode('gb18030', data, true);
   if (gb !== undefined && hanShare(gb) > 0.3) return gb;
-  return tryDecode('windows-1252', data, false) ?? tryDecode('utf-8', data, false) ?? '';
+  return decodeWindows1252(data);
 }
 
 function hanShare(text: string): number {
@@ -53,7 +56,7 @@ export function looksBinary(data: Uint8Array): boolean {
 
 /** The charset an HTML page declares in its first bytes (`<meta charset>` or http-equiv). */
 export function sniffHtmlCharset(data: Uint8Array): string | undefined {
-  const head = new TextDecoder('latin1').decode(data.subarray(0, 4096));
+  const head = Buffer.from(data.buffer, data.byteOffset, Math.min(data.byteLength, 4096)).toString('latin1');
   const m = /<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)/i.exec(head) ?? /<\?xml[^>]+encoding\s*=\s*["']([\w-]+)/i.exec(head);
   return m?.[1];
 }

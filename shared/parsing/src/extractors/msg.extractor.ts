@@ -1,3 +1,4 @@
+import { decodeWindows1252 } from '../detect/windows-1252.js';
 import type { Block, ExtractedDocument } from '../document.types.js';
 import { CompoundFile, type DirEntry } from '../ole/compound-file.js';
 import { emailHeaderBlock } from './email-header.js';
@@ -47,7 +48,7 @@ class MsgStorage {
     const wide = this.stream(id, PT_UNICODE);
     if (wide) return new TextDecoder('utf-16le').decode(wide).replace(/\0+$/, '');
     const narrow = this.stream(id, PT_STRING8);
-    if (narrow) return new TextDecoder('windows-1252').decode(narrow).replace(/\0+$/, '');
+    if (narrow) return decodeWindows1252(narrow).replace(/\0+$/, '');
     return undefined;
   }
 

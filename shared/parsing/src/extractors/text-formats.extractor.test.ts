@@ -151,4 +151,24 @@ test('plain text and code: paragraphs at blank lines, lines kept', async () => {
   assert.deepEqual(code.blocks.map((b) => [b.kind, b.text]), [['code', 'def f():\n    return 1']]);
   const latin1 = await extract(Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'old.txt');
   assert.equal(latin1.blocks[0]!.text, 'café');
+  // cp1252 keeps € and curly quotes in 0x80-0x9F (which Node's own TextDecoder drops).
+  const cp1252 = await extract(Buffer.from([0x93, 0x35, 0x80, 0x94, 0x20, 0x96, 0x20, 0x6f, 0x6b]), 'price.txt');
+  assert.equal(cp1252.blocks[0]!.text, '“5€” – ok');
+  const gbk = await extract(Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0xa3, 0xac, 0xca, 0xc0, 0xbd, 0xe7]), 'zh.txt');
+  assert.equal(gbk.blocks[0]!.text, '你好，世界');
+});
+
+test('RTF: body text, code-page bytes, \\u characters and table cells; tables of fonts and pictures skipped', async () => {
+  const rtf = String.raw`{\rtf1\ansi\ansicpg1252\deff0{\fonttbl{\f0 Times New Roman;}}{\colortbl;\red0\green0\blue0;}{\*\generator Riched20;}{\info{\title Hidden}}
+\pard\b Heading here\b0\par
+Caf\'e9 costs 5\'80 or \u8364? 6.\par
+{\field{\*\fldinst HYPERLINK "http://x"}{\fldrslt link text}}\par
+\trowd\cellx1000\cellx2000 A1\cell B1\cell\row
+{\pict\pngblip 89504e47}\par
+\uc0\u20320\u22909 !\par}`;
+  const doc = await extract(Buffer.from(rtf, 'latin1'), 'letter.rtf');
+  assert.equal(doc.type, 'text');
+  assert.deepEqual(doc.blocks.map((b) => b.text), ['Heading here\nCafé costs 5€ or € 6.\nlink text\nA1 | B1', '你好!']);
+  // Word saves RTF under .doc names: the bytes decide.
+  assert.equal((await extract(Buffer.from(rtf, 'latin1'), 'letter.doc')).blocks[0]!.text.split('\n')[0], 'Heading here');
 });

@@ -1,3 +1,4 @@
+import { decodeWindows1252 } from '../detect/windows-1252.js';
 import { CompoundFile } from './compound-file.js';
 
 /**
@@ -10,7 +11,7 @@ export function msGraphDataSheet(ole: Uint8Array): string[][] | undefined {
   if (!CompoundFile.isCompoundFile(ole)) return undefined;
   const cfb = CompoundFile.open(ole);
   const compObj = cfb.child(cfb.root, '\u0001CompObj');
-  if (!compObj || !/MSGraph|Microsoft Graph/i.test(new TextDecoder('latin1').decode(cfb.read(compObj)))) return undefined;
+  if (!compObj || !/MSGraph|Microsoft Graph/i.test(decodeWindows1252(cfb.read(compObj)))) return undefined;
   const stream = cfb.child(cfb.root, 'Workbook') ?? cfb.child(cfb.root, 'Book');
   if (!stream) return undefined;
   const cells = readCells(cfb.read(stream));
@@ -44,15 +45,14 @@ function decodeRk(rk: number): number {
 /** A LABEL body after row/col: the layouts of BIFF2..BIFF8 differ; the one whose length adds up wins. */
 function labelText(body: Uint8Array): string | undefined {
   const dv = new DataView(body.buffer, body.byteOffset, body.byteLength);
-  const latin1 = new TextDecoder('latin1');
   const n = body.length;
-  if (n >= 9 && 9 + dv.getUint16(7, true) === n) return latin1.decode(body.subarray(9));
-  if (n >= 8 && 8 + body[7]! === n) return latin1.decode(body.subarray(8));
-  if (n >= 8 && 8 + dv.getUint16(6, true) === n) return latin1.decode(body.subarray(8));
+  if (n >= 9 && 9 + dv.getUint16(7, true) === n) return decodeWindows1252(body.subarray(9));
+  if (n >= 8 && 8 + body[7]! === n) return decodeWindows1252(body.subarray(8));
+  if (n >= 8 && 8 + dv.getUint16(6, true) === n) return decodeWindows1252(body.subarray(8));
   if (n >= 9) {
     const len = dv.getUint16(6, true);
     const wide = (body[8]! & 1) !== 0;
-    if (9 + len * (wide ? 2 : 1) === n) return new TextDecoder(wide ? 'utf-16le' : 'latin1').decode(body.subarray(9));
+    if (9 + len * (wide ? 2 : 1) === n) return wide ? new TextDecoder('utf-16le').decode(body.subarray(9)) : decodeWindows1252(body.subarray(9));
   }
   return undefined;
 }

@@ -77,15 +77,19 @@ export interface RelayedDelta {
   last: boolean;
 }
 
-/** Where a resume starts: the answer a stream sequence belongs to, if the caller's tenant owns it. */
-export async function locateAnswer(bus: Bus, seq: number, tenantIds: string[]): Promise<string | null> {
+/**
+ * Where a resume starts: the answer a stream sequence belongs to, if the caller's tenant owns it,
+ * and whether that sequence was already its last message (then there is nothing left to relay).
+ */
+export async function locateAnswer(bus: Bus, seq: number, tenantIds: string[]): Promise<{ streamId: string; ended: boolean } | null> {
   try {
     const jsm = await bus.jsm();
     const m = await jsm.streams.getMessage(Streams.answers.name, { seq });
     const owner = m.header?.get(Headers.tenantId);
     if (!owner || !tenantIds.includes(owner)) return null;
     const prefix = answerSubject('');
-    return m.subject.startsWith(prefix) ? m.subject.slice(prefix.length) : null;
+    if (!m.subject.startsWith(prefix)) return null;
+    return { streamId: m.subject.slice(prefix.length), ended: m.header?.get(Headers.answerEnd) === '1' };
   } catch {
     return null;
   }
@@ -99,7 +103,9 @@ export async function locateAnswer(bus: Bus, seq: number, tenantIds: string[]): 
 export async function* relayAnswer(bus: Bus, streamId: string, opts: { afterSeq?: number; signal?: AbortSignal } = {}): AsyncGenerator<RelayedDelta> {
   const consumer = await bus.js.consumers.get(Streams.answers.name, {
     filterSubjects: answerSubject(streamId),
-    ...(opts.afterSeq ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: opts.afterSeq + 1 } : { deliver_policy: DeliverPolicy.All }),
+    // Always a start sequence: nats.js keeps opt_start_seq in the config, which the server refuses beside DeliverPolicy.All.
+    deliver_policy: DeliverPolicy.StartSequence,
+    opt_start_seq: (opts.afterSeq ?? 0) + 1,
   });
   const messages = await consumer.consume({ max_messages: 256 });
   const stop = () => messages.stop();

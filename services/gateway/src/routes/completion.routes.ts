@@ -4,7 +4,7 @@ import { authenticateApiKey } from '../auth/middleware.js';
 import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
 import { sendReply } from '../http/reply.js';
 import { route, type RouteContext, type RouteDef } from '../http/route.js';
-import { lastEventId, relaySse } from '../http/sse.js';
+import { SSE_HEADERS, lastEventId, relaySse } from '../http/sse.js';
 
 /** Python truthiness of a JSON value (RAGFlow reads `stream` with `req.get("stream", True)`). */
 function truthy(v: unknown, fallback: boolean): boolean {
@@ -16,9 +16,14 @@ function truthy(v: unknown, fallback: boolean): boolean {
 
 /** A reconnect with `Last-Event-ID`: relay the rest of the same answer, from any gateway. */
 async function resume(ctx: RouteContext, seq: number): Promise<void> {
-  const streamId = await locateAnswer(ctx.deps.bus, seq, ctx.caller.tenantIds.length ? ctx.caller.tenantIds : [ctx.caller.tenantId]);
-  if (!streamId) throw new RagError('STREAM_GONE', { seq });
-  await relaySse(ctx, streamId, seq);
+  const found = await locateAnswer(ctx.deps.bus, seq, ctx.caller.tenantIds.length ? ctx.caller.tenantIds : [ctx.caller.tenantId]);
+  if (!found) throw new RagError('STREAM_GONE', { seq });
+  if (found.ended) {
+    // The client saw the last event already: an empty, finished stream.
+    ctx.res.writeHead(200, SSE_HEADERS).end();
+    return;
+  }
+  await relaySse(ctx, found.streamId, seq);
 }
 
 /**

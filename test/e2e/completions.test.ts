@@ -23,7 +23,7 @@ describe('chat completions: native, OpenAI-compatible, streaming over JetStream'
 
   before(async () => {
     models = await startModelServer();
-    stack = await startStack({ env: { STREAM_DETACH_GRACE_MS: '1500', SSE_KEEPALIVE_MS: '300' } });
+    stack = await startStack({ env: { STREAM_DETACH_GRACE_MS: '1500', SSE_KEEPALIVE_MS: '300', MODEL_TIMEOUT_MS: '2500' } });
     alice = await signUp(stack.http);
     const ds = (await stack.http.post('/api/v1/datasets', { name: 'tower' }, alice.bearer)).body.data;
     const up = await upload(stack.http, alice.bearer, ds.id, [{ name: 'eiffel.txt', data: FACTS }]);
@@ -196,5 +196,21 @@ describe('chat completions: native, OpenAI-compatible, streaming over JetStream'
     const r = await post(completions(stubChatId), { question: 'Quietly, how tall is the Eiffel Tower?', session_id: session.id });
     assert.ok(r.comments > 0, 'keep-alive comments were sent');
     assert.match(r.raw, /: keep-alive\n\n/);
+  });
+
+  test('related questions; a provider that never answers fails the turn cleanly', async () => {
+    const rq = await stack.http.post('/api/v1/sessions/related_questions', { question: 'Eiffel Tower history' }, alice.bearer);
+    assert.equal(rq.body.code, 0, rq.text);
+    assert.ok(Array.isArray(rq.body.data) && rq.body.data.length > 0 && rq.body.data.every((q: unknown) => typeof q === 'string' && !/^\d+\./.test(q)));
+    assert.deepEqual((await stack.http.post('/api/v1/sessions/related_questions', {}, alice.bearer)).body, { code: 102, message: '`question` is required.' });
+    const session = (await stack.http.post(`/api/v1/chats/${stubChatId}/sessions`, { name: 'hang' }, alice.bearer)).body.data;
+    models.script({ kind: 'hang' });
+    const started = Date.now();
+    const r = await stack.http.post(`/api/v1/chats/${stubChatId}/completions`, { question: 'How tall is the Eiffel Tower?', session_id: session.id, stream: false }, alice.bearer);
+    assert.equal(r.body.code, 100, r.text);
+    assert.match(r.body.message, /ModelError/);
+    assert.ok(Date.now() - started < 20_000, 'bounded by the model timeout');
+    const listed = (await stack.http.get(`/api/v1/chats/${stubChatId}/sessions?id=${session.id}`, alice.bearer)).body.data[0];
+    assert.equal(listed.messages.length, 1, 'no half-written turn');
   });
 });

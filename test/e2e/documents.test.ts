@@ -143,6 +143,9 @@ describe('documents, parsing, chunks, retrieval (SQLite, built-in models)', () =
     assert.deepEqual((await stack.http.post('/api/v1/retrieval', { question: 'x' }, alice.bearer)).body, { code: 102, message: '`dataset_ids` is required.' });
     assert.deepEqual((await stack.http.post('/api/v1/retrieval', { dataset_ids: [datasetId] }, alice.bearer)).body, { code: 102, message: '`question` is required.' });
     assert.deepEqual((await stack.http.post('/api/v1/retrieval', { dataset_ids: [datasetId], question: 'x' }, bob.bearer)).body, { code: 102, message: `You don't own the dataset ${datasetId}.` });
+    const other = (await stack.http.post('/api/v1/datasets', { name: 'other-model', embedding_model: 'BAAI/bge-m3@Builtin' }, alice.bearer)).body.data;
+    assert.deepEqual((await stack.http.post('/api/v1/retrieval', { dataset_ids: [datasetId, other.id], question: 'x' }, alice.bearer)).body, { code: 102, message: 'Datasets use different embedding models."' });
+    assert.deepEqual((await stack.http.post('/api/v1/retrieval', { dataset_ids: [datasetId], question: 'x', document_ids: 'abc' }, alice.bearer)).body, { code: 102, message: '`documents` should be a list' });
   });
 
   test('metadata: set on documents, filter retrieval and listing, summary', async () => {

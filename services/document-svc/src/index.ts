@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
-import { SqliteChunkIndex, type ChunkIndex } from '@rag/chunk-index';
+import { openChunkIndex } from '@rag/chunk-index';
 import { Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
 import { documentConfig } from './config.js';
 import { migrations } from './data/migrations.js';
@@ -20,12 +19,6 @@ import { watchExhaustedTasks } from './queue/exhausted-tasks.js';
 const OUTBOX_TABLE = 'document_outbox';
 
 export { documentConfig };
-
-/** The chunk index this process uses: Elasticsearch when ES_URL is set, else the embedded SQLite file. */
-export function openChunkIndex(config: { ES_URL?: string | undefined; DATA_DIR: string }): ChunkIndex {
-  if (config.ES_URL) throw new Error('ES_URL: the Elasticsearch chunk index is not wired into this build yet');
-  return new SqliteChunkIndex({ file: path.resolve(config.DATA_DIR, 'index', 'chunks.sqlite') });
-}
 
 /** document-svc: documents, parse control, chunks, retrieval and the Dify endpoint. */
 export const documentService: ServiceDefinition<typeof documentConfig> = {

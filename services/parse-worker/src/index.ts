@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Subjects, type TaskReport } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
-import { SqliteChunkIndex, type ChunkIndex } from '@rag/chunk-index';
+import { openChunkIndex } from '@rag/chunk-index';
 import { TenantModels, type ModelSpec } from '@rag/models';
 import type { ServiceDefinition } from '@rag/platform';
 import { workerConfig } from './config.js';
@@ -10,10 +9,6 @@ import { ParseWorker } from './worker.js';
 export { workerConfig };
 export type { TaskReport };
 
-function openChunkIndex(config: { ES_URL?: string | undefined; DATA_DIR: string }): ChunkIndex {
-  if (config.ES_URL) throw new Error('ES_URL: the Elasticsearch chunk index is not wired into this build yet');
-  return new SqliteChunkIndex({ file: path.resolve(config.DATA_DIR, 'index', 'chunks.sqlite') });
-}
 
 /** parse-worker: runs parse tasks from the work queue. Scale it by adding replicas. */
 export const parseWorkerService: ServiceDefinition<typeof workerConfig> = {

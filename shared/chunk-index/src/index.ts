@@ -7,3 +7,4 @@ export { queryTerms, titleTokens, contentTokens, STOPWORDS, type QueryTerm } fro
 export { SqliteChunkIndex, DEFAULT_COLUMN_WEIGHTS, type ColumnWeights, type SqliteChunkIndexOptions } from './sqlite/sqlite-chunk-index.js';
 export { ElasticsearchChunkIndex, type ElasticsearchChunkIndexOptions } from './elasticsearch/es-chunk-index.js';
 export { DEFAULT_FIELD_BOOSTS, type FieldBoosts } from './elasticsearch/es-requests.js';
+export { openChunkIndex, type ChunkIndexSettings } from './open-chunk-index.js';

@@ -147,6 +147,13 @@ describe('chat completions: native, OpenAI-compatible, streaming over JetStream'
     const r = await client.chat.completions.create({ model: 'x', messages: [{ role: 'user', content: 'Again, when was the Eiffel Tower completed?' }], stream: false });
     assert.match(r.choices[0]!.message.content ?? '', /Stub answer/);
     assert.equal(models.requestsTo('chat').length - before, 3, 'two 429s, then success');
+    let used = 0;
+    for (let i = 0; i < 30 && !used; i++) {
+      const mine = await stack.http.get('/v1/llm/my_llms', alice.loginToken);
+      used = mine.body.data['OpenAI-API-Compatible'].llm.find((m: { name: string }) => m.name === 'stub-chat___OpenAI-API').used_token;
+      if (!used) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(used > 0, 'token usage is recorded on the tenant model');
   });
 
   test('a broken provider stream ends with the contract error event and stores no half turn', async () => {

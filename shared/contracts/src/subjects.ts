@@ -38,6 +38,8 @@ export const Subjects = {
     deleteFactory: 'rag.v1.account.delete_factory',
     /** Internal: a tenant model's provider settings including its key, for model callers only. */
     modelCredentials: 'rag.v1.account.model_credentials',
+    /** Internal: tokens a model call used, added to the tenant model's `used_tokens`. */
+    recordUsage: 'rag.v1.account.record_usage',
   },
   dataset: {
     create: 'rag.v1.dataset.create',

@@ -54,6 +54,11 @@ export class TenantModelRepository {
     });
   }
 
+  /** Adds tokens to a model's usage counter (one atomic increment). */
+  async addUsage(key: TenantModelKey, tokens: number): Promise<void> {
+    await this.db('tenant_llm').where(key).increment('used_tokens', tokens);
+  }
+
   async setStatus(key: TenantModelKey, status: string, now: number, events: readonly DomainEvent[]): Promise<void> {
     await this.change((trx) => trx('tenant_llm').where(key).update({ status, update_time: now }), events);
   }

@@ -1,4 +1,4 @@
-import { EventTypes, RagError, catalogModelsOf, isKnownFactory, pythonRepr } from '@rag/contracts';
+import { EventTypes, RagError, catalogModelsOf, isKnownFactory, pythonRepr, splitModelRef } from '@rag/contracts';
 import type { TenantModelRecord, TenantModelRepository } from '../data/tenant-model.repository.js';
 import { fieldError, optionalInteger, optionalString, requireString } from './field-rules.js';
 import { WHOLE_FACTORY_ADD, compositeApiKey, isModelType, storedModelName } from './model-naming.js';
@@ -37,6 +37,16 @@ export class ModelService {
     if (typeof tenantId !== 'string' || !tenantId) throw new RagError('TENANT_NOT_FOUND_WEB');
     if (typeof type !== 'string' || !isModelType(type)) throw new RagError('MODEL_TYPE_INVALID', { model_type: pythonRepr(type) });
     return resolveCredentials(await this.models.listFor(tenantId), typeof ref === 'string' ? ref.trim() : '', type);
+  }
+
+  /** Records the tokens a call to one of the tenant's models used; built-in engines without a row are not counted. */
+  async recordUsage(tenantId: unknown, ref: unknown, type: unknown, tokens: unknown): Promise<true> {
+    const amount = typeof tokens === 'number' && Number.isFinite(tokens) ? Math.max(0, Math.round(tokens)) : 0;
+    if (typeof tenantId !== 'string' || !tenantId || typeof ref !== 'string' || !amount) return true;
+    const { name, factory } = splitModelRef(ref.trim());
+    const row = (await this.models.listFor(tenantId)).find((r) => r.llm_name === name && (!factory || r.llm_factory === factory) && (typeof type !== 'string' || r.model_type === type));
+    if (row) await this.models.addUsage({ tenant_id: tenantId, llm_factory: row.llm_factory, llm_name: row.llm_name }, amount);
+    return true;
   }
 
   /** Stores the key (and base URL) for every catalog model of the factory, adding those the tenant lacks. */

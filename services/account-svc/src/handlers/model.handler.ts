@@ -17,6 +17,7 @@ export function modelHandlers(models: ModelService): Record<string, Handler<Body
     [Subjects.account.enableModel]: (req, ctx) => models.enable(authenticated(ctx).tenantId, req.body ?? {}),
     // Internal: for services that call models (never routed by the gateway); the key is in the reply.
     [Subjects.account.modelCredentials]: (req, ctx) => models.credentials(req.body?.tenant_id || ctx.tenantId, req.body?.model, req.body?.model_type),
+    [Subjects.account.recordUsage]: (req, ctx) => models.recordUsage(req.body?.tenant_id || ctx.tenantId, req.body?.model, req.body?.model_type, req.body?.tokens),
     [Subjects.account.deleteFactory]: (req, ctx) => models.deleteFactory(authenticated(ctx).tenantId, req.body ?? {}),
   };
 }

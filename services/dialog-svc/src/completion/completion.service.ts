@@ -90,11 +90,14 @@ export class CompletionService {
     return { stream_id: streamId };
   }
 
-  private countUsage(model: string, event: Extract<GenerationEvent, { type: 'done' }>): void {
-    if (event.usage) {
-      this.metrics.llmTokens.inc({ model, kind: 'prompt' }, event.usage.prompt_tokens);
-      this.metrics.llmTokens.inc({ model, kind: 'completion' }, event.usage.completion_tokens);
-    }
+  /** Token usage goes to the metrics and to the tenant model's `used_tokens` (account-svc). */
+  private countUsage(tenantId: string, model: string, event: Extract<GenerationEvent, { type: 'done' }>): void {
+    if (!event.usage) return;
+    this.metrics.llmTokens.inc({ model, kind: 'prompt' }, event.usage.prompt_tokens);
+    this.metrics.llmTokens.inc({ model, kind: 'completion' }, event.usage.completion_tokens);
+    this.bus
+      .request(Subjects.account.recordUsage, { body: { tenant_id: tenantId, model, model_type: 'chat', tokens: event.usage.total_tokens } }, { tenantId })
+      .catch((err) => this.logger.warn({ err, model }, 'could not record token usage'));
   }
 
   /** §12: POST /api/v1/chats/<chat_id>/completions. */
@@ -135,7 +138,7 @@ export class CompletionService {
       let final: Extract<GenerationEvent, { type: 'done' }> | undefined;
       for await (const e of generate(input, this.deps)) if (e.type === 'done') final = e;
       const createdAt = Date.now() / 1000;
-      this.countUsage(chat.llm_id, final!);
+      this.countUsage(chat.tenant_id, chat.llm_id, final!);
       await saveTurn(final!, createdAt);
       return nativeAnswer(ids, final!.answer, final!.reference, final!.prompt, createdAt);
     }
@@ -150,7 +153,7 @@ export class CompletionService {
           else if (e.type === 'reasoning' || e.type === 'content') await w.write(nativeDelta(ids, e.text));
           else {
             const createdAt = Date.now() / 1000;
-            this.countUsage(chat.llm_id, e);
+            this.countUsage(chat.tenant_id, chat.llm_id, e);
             await saveTurn(e, createdAt);
             if (chat.kb_ids.length) await w.write(nativeFinal(ids, e.reference, e.prompt, createdAt));
           }
@@ -199,7 +202,7 @@ export class CompletionService {
     if (!stream) {
       let final: Extract<GenerationEvent, { type: 'done' }> | undefined;
       for await (const e of generate(input, this.deps)) if (e.type === 'done') final = e;
-      this.countUsage(chat.llm_id, final!);
+      this.countUsage(chat.tenant_id, chat.llm_id, final!);
       const reasoningTokens = messages.reduce((sum: number, m) => sum + this.opts.countTokens(isObject(m) ? contentText(m.content) : ''), 0);
       return openaiCompletion(chatId, created, String(body.model ?? 'model'), final!.answer, usageOf(final!.answer), reasoningTokens, wantReference ? referenceOf(final!.reference) : undefined);
     }
@@ -217,7 +220,7 @@ export class CompletionService {
             await w.write(openaiChunk(chatId, created, { content: e.text }));
           } else if (e.type === 'done') {
             reference = e.reference;
-            this.countUsage(chat.llm_id, e);
+            this.countUsage(chat.tenant_id, chat.llm_id, e);
           }
         }
       } catch (err) {

@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { blobStoreConfig } from '@rag/blob-store';
 import { commonConfig, databaseConfig, env, type ConfigSpec, type Spec } from '@rag/platform';
 import { SERVICES, launcherConfig } from '@rag/launcher';
 import { gatewayConfig } from '../services/gateway/src/config.js';
@@ -33,6 +34,8 @@ const toolingConfig = {
   TEST_CONCURRENCY: env.int(2, 'Test files run at once by scripts/run-tests.mjs', 1, 64),
   TEST_TIMEOUT_MS: env.int(300000, 'Bound on each test (scripts/run-tests.mjs)', 1000, 3600000),
   MARIADB_WAIT_SECONDS: env.int(60, 'How long scripts/ensure-services.sh waits for a MariaDB it started to answer', 1, 3600),
+  RAG_SAMPLE_DOCS: env.optional("Folder of the team's sample documents (with MANIFEST.tsv) the parsing tests read; unset = shared/data/docs beside the checkout. Tests that need them are skipped when it is absent (shared/parsing/src/test-support/sample-docs.ts)"),
+  BEIR_ROOT: env.string('/work/shared/data/beir', "Folder of the BEIR sets the chunk index's own retrieval bench reads (shared/chunk-index/src/bench)"),
   ...benchConfig,
   NO_COLOR: env.optional('Set to turn off the colours of the launcher\'s name prefixes'),
 } satisfies ConfigSpec;
@@ -68,24 +71,50 @@ function table(spec: ConfigSpec, seeAlso: Map<Spec<unknown>, string>): string {
   return ['| Variable | Default | Meaning |', '|---|---|---|', ...rows].join('\n');
 }
 
-/** The ServiceDefinition a service package exports (the one whose `name` is the package's). */
-async function serviceConfig(name: string): Promise<ConfigSpec> {
-  const mod = (await import(`@rag/${name}`)) as Record<string, unknown>;
-  const def = Object.values(mod).find((v): v is { name: string; config: ConfigSpec } => !!v && typeof v === 'object' && (v as { name?: unknown }).name === name && 'config' in v);
-  if (!def) throw new Error(`@rag/${name} exports no service definition named ${name}`);
-  return def.config;
+interface ServiceDef {
+  name: string;
+  config: ConfigSpec;
+  migrations: unknown[] | false;
 }
 
+/** The ServiceDefinition a service package exports (the one whose `name` is the package's). */
+async function serviceDefinition(name: string): Promise<ServiceDef> {
+  const mod = (await import(`@rag/${name}`)) as Record<string, unknown>;
+  const def = Object.values(mod).find((v): v is ServiceDef => !!v && typeof v === 'object' && (v as { name?: unknown }).name === name && 'config' in v);
+  if (!def) throw new Error(`@rag/${name} exports no service definition named ${name}`);
+  return def;
+}
+
+/** What each service's own section says about it, besides its keys. */
+const SERVICE_NOTES: Record<string, string> = {
+  'account-svc': 'Users, tenants, API keys and tenant models.',
+  'dataset-svc': 'Datasets; keeps their document/chunk/token counters from document events.',
+  'document-svc': 'Documents, parse control (it creates the PARSE_TASKS work queue and its consumer), chunks, retrieval. Reads and deletes document files in the blob store and opens the chunk index.',
+  'dialog-svc': 'Chats, sessions and completions (answers streamed on the ANSWERS stream).',
+  'parse-worker': 'No tables: reads files from the blob store, writes chunks to the chunk index, asks account-svc for model credentials.',
+};
+
 export async function sections(): Promise<Section[]> {
-  const services = SERVICES.filter((s) => !s.http).map((s) => s.name);
+  const services = await Promise.all(SERVICES.filter((s) => !s.http).map((s) => serviceDefinition(s.name)));
+  const withTables = services.filter((d) => d.migrations !== false).map((d) => d.name);
+  const withoutTables = services.filter((d) => d.migrations === false).map((d) => d.name);
   const out: Section[] = [
     { title: 'Every process', intro: 'Read by every service, the gateway and the workers (`commonConfig`, shared/platform/src/config.ts).', spec: commonConfig },
-    { title: 'Services that own tables', intro: `Read by every service started with \`startService\` (${services.join(', ')}; \`databaseConfig\`, shared/platform/src/config.ts).`, spec: databaseConfig },
+    {
+      title: 'Every service: tables and data folder',
+      intro: `Read by every service started with \`startService\` (${services.map((d) => d.name).join(', ')}; \`databaseConfig\`, shared/platform/src/config.ts). ${withTables.join(', ')} keep their tables where \`DATABASE_URL\` says${withoutTables.length ? `; ${withoutTables.join(', ')} ${withoutTables.length > 1 ? 'have' : 'has'} none and use${withoutTables.length > 1 ? '' : 's'} only \`DATA_DIR\` (the embedded chunk index and blob folder)` : ''}.`,
+      spec: databaseConfig,
+    },
     { title: 'Probe listener', intro: 'Read by every service started with `startService` (shared/platform/src/runtime.ts). In Kubernetes set `PROBE_PORT` (e.g. 9400) and point the probes at it; the launcher leaves it off unless `LAUNCHER_PROBE_PORT_BASE` is set.', spec: probeConfig },
+    {
+      title: 'Blob store',
+      intro: 'Read by the gateway (it stores uploaded files), document-svc (it deletes the files of deleted documents) and parse-worker (it reads the files it parses): all three must name the same store (`blobStoreConfig`, shared/blob-store/src/blob-store.config.ts).',
+      spec: blobStoreConfig,
+    },
     { title: 'gateway', intro: 'Besides the keys of every process (services/gateway/src/config.ts).', spec: gatewayConfig },
   ];
-  for (const name of services) {
-    out.push({ title: name, intro: `Besides the keys of every process, of services that own tables and of the probe listener (services/${name}/src).`, spec: await serviceConfig(name) });
+  for (const def of services) {
+    out.push({ title: def.name, intro: `${SERVICE_NOTES[def.name] ?? ''} Besides the keys of every process, every service and the probe listener (services/${def.name}/src).`.trim(), spec: def.config });
   }
   out.push(
     { title: 'launcher (`make up`)', intro: 'services/launcher/src/config.ts. The launcher passes its whole environment on to the children, with NATS_URL, DATA_DIR (made absolute), HOST and PORT set.', spec: launcherConfig },
@@ -104,7 +133,7 @@ export async function renderConfigDocs(): Promise<string> {
     '',
     'Every process reads environment variables only, validated once at start: a bad value stops the process with a message that names the variable. An unset variable (or an empty one, where there is a default) takes the default. Integers are checked against their bounds, booleans accept `true/false/1/0/yes/no/on/off`.',
     '',
-    'Storage follows the variables: with `DATABASE_URL` unset each service keeps its tables in `DATA_DIR/<service>.sqlite`; with `DATABASE_URL=mysql://…` they live in MySQL/MariaDB. NATS is wherever `NATS_URL` points (the launcher starts its own on port 4250 unless `NATS_URL` is set).',
+    'Storage follows the variables: with `DATABASE_URL` unset each service keeps its tables in `DATA_DIR/<service>.sqlite`; with `DATABASE_URL=mysql://…` they live in MySQL/MariaDB. Document files go to `DATA_DIR/blobs` unless `BLOB_STORE_URL` names an S3/MinIO store; the chunk index is the SQLite file `DATA_DIR/index/chunks.sqlite`, which document-svc and every parse-worker open (`ES_URL` is declared for Elasticsearch but not wired yet: setting it stops the process). NATS is wherever `NATS_URL` points (the launcher starts its own on port 4250 unless `NATS_URL` is set).',
   ];
   for (const s of await sections()) {
     const keys = Object.keys(s.spec);

@@ -1,20 +1,22 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ServiceNames } from '@rag/contracts';
 import { defineConfig } from '@rag/platform';
 import { freePort } from '../../../test/support/nats-server.js';
 import { launcherConfig } from './config.js';
 import { Launcher, entryPoint } from './launcher.js';
 import { findExecutable } from './nats-server.js';
 import type { Output } from './output.js';
-import type { ServiceEntry } from './services.js';
+import { SERVICES, type ServiceEntry } from './services.js';
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const natsModule = pathToFileURL(createRequire(import.meta.url).resolve('nats')).href;
 
 /** A stand-in service: registers with the NATS Service API (or serves /readyz) and logs start/stop. */
@@ -224,4 +226,16 @@ test('findExecutable resolves names on PATH and paths as given', () => {
   assert.equal(findExecutable('sh', '/bin'), '/bin/sh');
   assert.equal(findExecutable('no-such-program-here', '/bin'), undefined);
   assert.equal(findExecutable('/bin/sh'), '/bin/sh');
+});
+
+test('make up runs every service, document-svc before parse-worker (it creates the work queue) and the gateway last', () => {
+  assert.deepEqual(
+    SERVICES.map((s) => s.name),
+    [ServiceNames.account, ServiceNames.dataset, ServiceNames.document, ServiceNames.dialog, ServiceNames.parseWorker, 'gateway'],
+  );
+  assert.deepEqual(
+    SERVICES.filter((s) => s.http).map((s) => s.name),
+    ['gateway'],
+  );
+  for (const s of SERVICES) assert.ok(existsSync(path.join(ROOT, 'services', s.name, 'src', 'main.ts')), `services/${s.name}/src/main.ts`);
 });

@@ -16,14 +16,19 @@ export interface ServiceEntry {
 }
 
 /**
- * Every process `make up` runs, in start order; the launcher stops them in reverse. New services
- * (dialog-svc, canvas-svc, parse-worker) go above the gateway: the gateway starts last
- * so its first request finds every responder, and stops first so no request reaches a stopped
- * service. An entry whose `services/<name>/dist/main.js` is missing is skipped with a warning.
+ * Every process `make up` runs, in start order; the launcher stops them in reverse. The gateway
+ * starts last, so its first request finds every responder, and stops first, so no request reaches
+ * a stopped service. document-svc comes before parse-worker because it creates the PARSE_TASKS
+ * stream and the durable consumer the workers pull from; parse-worker answers no request subjects
+ * but registers the NATS service `parse-worker` (no endpoints) once it pulls, so `$SRV.PING`
+ * tells when it is ready like any other service. New services (canvas-svc) go above the gateway.
+ * An entry whose `services/<name>/dist/main.js` is missing is skipped with a warning.
  */
 export const SERVICES: readonly ServiceEntry[] = [
   { name: ServiceNames.account, ready: { kind: 'nats-service' } },
   { name: ServiceNames.dataset, ready: { kind: 'nats-service' } },
   { name: ServiceNames.document, ready: { kind: 'nats-service' } },
+  { name: ServiceNames.dialog, ready: { kind: 'nats-service' } },
+  { name: ServiceNames.parseWorker, ready: { kind: 'nats-service' } },
   { name: 'gateway', ready: { kind: 'http', path: '/readyz' }, http: true },
 ];

@@ -133,7 +133,7 @@ export async function renderConfigDocs(): Promise<string> {
     '',
     'Every process reads environment variables only, validated once at start: a bad value stops the process with a message that names the variable. An unset variable (or an empty one, where there is a default) takes the default. Integers are checked against their bounds, booleans accept `true/false/1/0/yes/no/on/off`.',
     '',
-    'Storage follows the variables: with `DATABASE_URL` unset each service keeps its tables in `DATA_DIR/<service>.sqlite`; with `DATABASE_URL=mysql://…` they live in MySQL/MariaDB. Document files go to `DATA_DIR/blobs` unless `BLOB_STORE_URL` names an S3/MinIO store; the chunk index is the SQLite file `DATA_DIR/index/chunks.sqlite`, which document-svc and every parse-worker open (`ES_URL` is declared for Elasticsearch but not wired yet: setting it stops the process). NATS is wherever `NATS_URL` points (the launcher starts its own on port 4250 unless `NATS_URL` is set).',
+    'Storage follows the variables: with `DATABASE_URL` unset each service keeps its tables in `DATA_DIR/<service>.sqlite`; with `DATABASE_URL=mysql://…` they live in MySQL/MariaDB. Document files go to `DATA_DIR/blobs` unless `BLOB_STORE_URL` names an S3/MinIO store; the chunk index is the SQLite file `DATA_DIR/index/chunks.sqlite`, which document-svc and every parse-worker open, unless `ES_URL` names an Elasticsearch cluster (set it in both). NATS is wherever `NATS_URL` points (the launcher starts its own on port 4250 unless `NATS_URL` is set).',
   ];
   for (const s of await sections()) {
     const keys = Object.keys(s.spec);

@@ -20,7 +20,7 @@ after(async () => {
 test('several replicas migrating one MariaDB database at once all succeed, once', async () => {
   const tmp: TempDatabase = await createTempDatabase('rag_mig');
   cleanups.push(() => tmp.drop());
-  const dbs = [0, 1, 2, 3].map(() => openDb({ url: tmp.url, dataDir: '', name: 'x' }));
+  const dbs = [0, 1, 2, 3, 4, 5].map(() => openDb({ url: tmp.url, dataDir: '', name: 'x' }));
   try {
     await Promise.all(dbs.map((db) => migrate(db, 'thing-svc', migrations, logger)));
     const rows = await dbs[0]!('migrations_thing_svc').select('name');

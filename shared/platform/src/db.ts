@@ -24,7 +24,8 @@ export function openDb(opts: DbOptions): Knex {
     return knexFactory({
       client: 'mysql2',
       connection: { uri: opts.url.replace(/^mysql2:/, 'mysql:'), charset: 'utf8mb4', supportBigNumbers: true, dateStrings: true } as never,
-      pool: { min: 0, max: opts.poolMax ?? 10 },
+      // At least two: migrations hold one connection for their advisory lock while running on another.
+      pool: { min: 0, max: Math.max(2, opts.poolMax ?? 10) },
     });
   }
   if (opts.url) throw new Error(`DATABASE_URL must start with mysql:// (got "${opts.url.split(':')[0]}:"); leave it unset for SQLite`);
@@ -55,10 +56,28 @@ export interface Migration {
 }
 
 /**
- * Runs a service's migrations. Safe when several replicas start at once: knex takes a lock row;
- * a replica that finds the lock taken waits and retries, then finds nothing left to do.
+ * Runs a service's migrations. Safe when several replicas start at once: on MySQL/MariaDB the
+ * whole run holds a server-side advisory lock (GET_LOCK, released by the server if the holder
+ * dies), so replicas take turns and later ones find nothing left to do. Without it, knex's own
+ * lock table can be created twice by racing replicas and then stays "locked" for everyone. On
+ * SQLite a busy or locked database is retried.
  */
 export async function migrate(db: Knex, service: string, migrations: Migration[], logger: Logger): Promise<void> {
+  if (!isMysql(db)) return migrateLatest(db, service, migrations, logger);
+  const lockName = `rag_migrate_${service}`.slice(0, 64);
+  await db.transaction(async (holder) => {
+    // The transaction pins one pooled connection: the lock lives exactly as long as it does.
+    const [rows] = (await holder.raw('SELECT GET_LOCK(?, 300) AS got', [lockName])) as unknown as [{ got: number | null }[]];
+    if (Number(rows[0]?.got) !== 1) throw new Error(`could not take the migration lock ${lockName} within 300 s`);
+    try {
+      await migrateLatest(db, service, migrations, logger);
+    } finally {
+      await holder.raw('SELECT RELEASE_LOCK(?)', [lockName]);
+    }
+  });
+}
+
+async function migrateLatest(db: Knex, service: string, migrations: Migration[], logger: Logger): Promise<void> {
   const table = `migrations_${service.replace(/[^a-z0-9]/gi, '_')}`;
   const source: Knex.MigrationSource<Migration> = {
     getMigrations: async () => migrations,

@@ -416,16 +416,18 @@ describe('chat assistants and sessions end to end (SQLite)', () => {
       ], { chunks: [chunk], doc_aggs: [{ doc_name: 'facts.txt', doc_id: 'd1', count: 1 }], total: 1 });
       const stored = await repo.get(created.id);
       assert.equal(stored?.messages.length, 3);
-      assert.equal(stored?.reference.length, 1);
+      assert.equal(stored?.reference.length, 2, "the opener's empty entry, then the answer's");
     } finally {
       await db.destroy();
     }
     const listed = (await stack.http.get(`${sessions(chat.id)}?id=${created.id}`, alice.bearer)).body.data[0];
     assert.equal('reference' in listed, false);
     const [prologue, question, answer] = listed.messages;
-    // RAGFlow walks answers and references in step, the prologue included (§11).
-    assert.deepEqual(prologue.reference, [{ id: 'c1', content: 'The moon orbits the earth.', document_id: 'd1', document_name: 'facts.txt', dataset_id: dataset, image_id: '', positions: [] }]);
+    // Answers and references are walked in step (§11); the opener has its own empty entry, so
+    // each answer lists the chunks it was built from.
+    assert.deepEqual(prologue.reference, []);
     assert.deepEqual(question, { role: 'user', content: 'What orbits the earth?', id: 'q1' });
+    assert.deepEqual(answer.reference, [{ id: 'c1', content: 'The moon orbits the earth.', document_id: 'd1', document_name: 'facts.txt', dataset_id: dataset, image_id: '', positions: [] }]);
     assert.equal('prompt' in answer, false);
     assert.equal(answer.content, 'The moon.');
   });
@@ -478,7 +480,8 @@ describe('chat and session CRUD flow (MariaDB)', () => {
     }
     const sessionsListed = (await stack.http.get(`/api/v1/chats/${id}/sessions`, alice.bearer)).body.data;
     assert.equal(sessionsListed.length, 1);
-    assert.equal(sessionsListed[0].messages[0].reference[0].id, 'c');
+    assert.deepEqual(sessionsListed[0].messages[0].reference, []);
+    assert.equal(sessionsListed[0].messages[2].reference[0].id, 'c');
     assert.equal('prompt' in sessionsListed[0].messages[2], false);
     assert.deepEqual((await stack.http.put(`/api/v1/chats/${id}/sessions/${session.id}`, { name: 'renamed' }, alice.bearer)).body, { code: 0 });
     assert.equal((await stack.http.get(`/api/v1/chats/${id}/sessions?name=RENAMED`, alice.bearer)).body.data.length, 1);

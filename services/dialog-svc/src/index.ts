@@ -1,7 +1,8 @@
 import { ServiceNames, Subjects, type Dataset, type TenantProfile } from '@rag/contracts';
 import { TenantModels, type ModelSpec } from '@rag/models';
 import { countTokens } from '@rag/parsing/tokenizer';
-import { Outbox, ensureAnswerStream, env, type ServiceDefinition } from '@rag/platform';
+import { Outbox, ensureAnswerStream, type ServiceDefinition } from '@rag/platform';
+import { dialogConfig } from './config.js';
 import { CompletionService } from './completion/completion.service.js';
 import type { Reference, RetrievalRequest } from './completion/generation.js';
 import { RepositoryCompletionStore } from './completion/store.js';
@@ -19,10 +20,6 @@ export { ChatRepository, type ChatRow } from './data/chat.repository.js';
 export { SessionRepository, type SessionMessage, type SessionReference, type SessionRow } from './data/session.repository.js';
 
 /** dialog-svc: owns the chats and chat_sessions tables; answers `rag.v1.dialog.*`; publishes chat and session events. */
-const dialogConfig = {
-  MODEL_TIMEOUT_MS: env.int(120000, 'Timeout of one call to a model provider, in ms', 1000, 600000),
-  STREAM_DETACH_GRACE_MS: env.int(10000, 'How long an answer keeps generating after its client went away, waiting for a resume', 0, 600000),
-};
 
 export const dialogService: ServiceDefinition<typeof dialogConfig> = {
   name: ServiceNames.dialog,

@@ -2,7 +2,7 @@ import type { JsMsg } from 'nats';
 import { Streams, Subjects, type ParseCancelMessage, type ParseTaskMessage } from '@rag/contracts';
 import { ModelError } from '@rag/models';
 import { ParseError } from '@rag/parsing';
-import { decodeJson, type Bus, type Logger, type Metrics } from '@rag/platform';
+import { MetricNames, decodeJson, type Bus, type Logger, type Metrics } from '@rag/platform';
 import { MissingFile, TaskSuperseded, runParseTask, type PipelineDeps, type ProgressReporter } from './pipeline.js';
 
 /** Attempts of one task before it ends as FAIL (matches the consumer's max_deliver). */
@@ -46,7 +46,7 @@ export class ParseWorker {
     private readonly opts: WorkerOptions,
   ) {}
 
-  private readonly tasksDone = () => this.metrics.gauge('rag_parse_tasks_running', 'Parse tasks running in this worker');
+  private readonly tasksDone = () => this.metrics.gauge(MetricNames.parseTasksRunning, 'Parse tasks running in this worker');
 
   async start(): Promise<void> {
     this.cancelSub = this.bus.nc.subscribe(Subjects.parse.cancel, {
@@ -56,7 +56,7 @@ export class ParseWorker {
         this.running.get(task_id)?.abort(new Error('cancelled'));
       },
     });
-    const consumer = await this.bus.js.consumers.get(Streams.parseTasks.name, Streams.parseTasks.consumer);
+    const consumer = await this.waitForQueue();
     const gauge = this.tasksDone();
     for (let slot = 0; slot < this.opts.concurrency; slot++) {
       this.loops.push(
@@ -81,6 +81,21 @@ export class ParseWorker {
           }
         })(),
       );
+    }
+  }
+
+  /** document-svc creates the work queue; a worker started first waits for it instead of exiting. */
+  private async waitForQueue() {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const jsm = await this.bus.jsm();
+        await jsm.consumers.info(Streams.parseTasks.name, Streams.parseTasks.consumer);
+        return await this.bus.js.consumers.get(Streams.parseTasks.name, Streams.parseTasks.consumer);
+      } catch (err) {
+        if (this.stopped) throw err;
+        if (attempt % 10 === 0) this.logger.info('waiting for document-svc to create the parse-task queue');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
     }
   }
 

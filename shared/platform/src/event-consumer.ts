@@ -11,6 +11,8 @@ export interface EventConsumerOptions {
   handle(event: EventEnvelope): Promise<void>;
   /** Wait before a failed event is offered again. */
   retryDelayMs?: number;
+  /** Deliveries of one event before it is given up on (JetStream then announces it with an advisory). */
+  maxDeliver?: number;
 }
 
 /**
@@ -30,6 +32,7 @@ export async function consumeEvents(bus: Bus, logger: Logger, opts: EventConsume
       deliver_policy: DeliverPolicy.New,
       ack_wait: nanos(30_000),
       max_ack_pending: 256,
+      max_deliver: opts.maxDeliver ?? 100,
     });
   }
   const consumer = await bus.js.consumers.get(Streams.events.name, opts.durable);
@@ -44,8 +47,11 @@ export async function consumeEvents(bus: Bus, logger: Logger, opts: EventConsume
             await opts.handle(m.json<EventEnvelope>());
             m.ack();
           } catch (err) {
-            logger.warn({ err, subject: m.subject, durable: opts.durable }, 'event handler failed; will retry');
-            m.nak(opts.retryDelayMs ?? 2000);
+            const attempt = m.info.redeliveryCount;
+            const last = attempt >= (opts.maxDeliver ?? 100);
+            logger[last ? 'error' : 'warn']({ err, subject: m.subject, durable: opts.durable, attempt }, last ? 'event handler failed for the last time; event dropped' : 'event handler failed; will retry');
+            // Back off as failures repeat, up to a minute.
+            m.nak(Math.min((opts.retryDelayMs ?? 2000) * attempt, 60_000));
           }
         }
       } catch (err) {

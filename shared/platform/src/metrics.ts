@@ -11,6 +11,7 @@ export const MetricNames = {
   eventsPublished: 'rag_events_published_total',
   authCacheHits: 'rag_auth_cache_hits_total',
   sseOpen: 'rag_sse_streams_open',
+  parseTasksRunning: 'rag_parse_tasks_running',
   llmTokens: 'rag_llm_tokens_total',
 } as const;
 

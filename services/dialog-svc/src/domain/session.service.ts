@@ -56,7 +56,8 @@ export class SessionService {
       tenant_id: chat.tenant_id,
       name: stringColumn('name', name, 255),
       messages: [{ role: 'assistant', content: prologue === undefined || prologue === null ? null : typeof prologue === 'string' ? prologue : pyStr(prologue) }],
-      reference: [],
+      // The opener's own (empty) reference entry keeps later answers paired with their references in listings.
+      reference: [{ chunks: [], doc_aggs: [] }],
       user_id: userIdColumn(userId),
       create_time: at,
       update_time: at,

@@ -3,9 +3,12 @@ import { Streams, Subjects, type ParseTaskMessage } from '@rag/contracts';
 import { encodeJson, type Bus } from '@rag/platform';
 import type { TaskQueuePort } from '../domain/ports.js';
 
-/** Redelivery policy of parse tasks: attempts and the waits between them. */
+/**
+ * Redelivery policy of parse tasks. No consumer `backoff` list: with one, the server uses its first
+ * value as the ack wait, handing a busy task to a second worker. Failed attempts are delayed by the
+ * worker's own nak delays instead; a silent (crashed) worker's task comes back after the ack wait.
+ */
 export const PARSE_MAX_DELIVER = 4;
-export const PARSE_BACKOFF_MS = [5_000, 20_000, 60_000];
 export const PARSE_ACK_WAIT_MS = 60_000;
 
 /**
@@ -27,12 +30,11 @@ export async function ensureParseQueue(bus: Bus, ackWaitMs = PARSE_ACK_WAIT_MS):
     deliver_policy: DeliverPolicy.All,
     ack_wait: nanos(ackWaitMs),
     max_deliver: PARSE_MAX_DELIVER,
-    backoff: PARSE_BACKOFF_MS.map((ms) => nanos(ms)),
     max_ack_pending: 1000,
   };
   try {
     await jsm.consumers.info(Streams.parseTasks.name, Streams.parseTasks.consumer);
-    await jsm.consumers.update(Streams.parseTasks.name, Streams.parseTasks.consumer, { ack_wait: config.ack_wait, max_deliver: config.max_deliver, backoff: config.backoff, max_ack_pending: config.max_ack_pending });
+    await jsm.consumers.update(Streams.parseTasks.name, Streams.parseTasks.consumer, { ack_wait: config.ack_wait, max_deliver: config.max_deliver, backoff: [], max_ack_pending: config.max_ack_pending });
   } catch (err) {
     if (!/consumer not found/i.test(String(err)) && (err as { code?: string }).code !== '404') throw err;
     await jsm.consumers.add(Streams.parseTasks.name, config);

@@ -3,6 +3,7 @@ import { headerNames, htmlTable, rowAsFields, tableText } from '../table-text.js
 import { countTokens } from '../tokenizer.js';
 import { delimiterPattern, splitHard, splitSoft, type Delimiters } from './delimiters.js';
 import { fittedPieces, makePiece, type Piece } from './merge.js';
+import { appendAll } from '../append-all.js';
 
 export interface PieceOptions {
   limit: number;
@@ -25,7 +26,7 @@ function tablePieces(block: Block, opts: PieceOptions): Piece[] {
   const pieces: Piece[] = [];
   for (const row of rows.slice(1)) {
     const line = rowAsFields(header, row);
-    if (line) pieces.push(...fittedPieces(line, '\n', opts.limit, extra));
+    if (line) appendAll(pieces, fittedPieces(line, '\n', opts.limit, extra));
   }
   return pieces;
 }
@@ -77,7 +78,7 @@ export function blockPieces(block: Block, opts: PieceOptions): Piece[] {
     for (const part of splitSoft(segment, soft)) {
       if (!part.trim()) continue;
       const joiner = first ? '\n' : '';
-      pieces.push(...fittedPieces(part, joiner, opts.limit, { ...extra, ...(first && si > 0 ? { breakBefore: true } : {}) }));
+      appendAll(pieces, fittedPieces(part, joiner, opts.limit, { ...extra, ...(first && si > 0 ? { breakBefore: true } : {}) }));
       first = false;
     }
   });

@@ -5,6 +5,7 @@ import { ParseError, errorDetail } from '../parse-error.js';
 import { emailHeaderBlock } from './email-header.js';
 import { htmlToBlocks } from './html.extractor.js';
 import { textBlocks } from './plain-text.extractor.js';
+import { appendAll } from '../append-all.js';
 
 /** Forwarded messages inside messages: deep enough for real mail, bounded against crafted files. */
 const MAX_NESTING = 3;
@@ -34,8 +35,8 @@ async function messageBlocks(mail: ParsedMail, depth: number, warnings: string[]
   });
   if (header) blocks.push(header);
   // The plain-text part is what the sender wrote; HTML is read only when it is the sole body.
-  if (mail.text?.trim()) blocks.push(...textBlocks(mail.text));
-  else if (typeof mail.html === 'string' && mail.html.trim()) blocks.push(...htmlToBlocks(mail.html).blocks);
+  if (mail.text?.trim()) appendAll(blocks, textBlocks(mail.text));
+  else if (typeof mail.html === 'string' && mail.html.trim()) appendAll(blocks, htmlToBlocks(mail.html).blocks);
 
   for (const [i, a] of mail.attachments.entries()) {
     const name = attachmentName(a, i);

@@ -4,6 +4,7 @@ import { CompoundFile, type DirEntry } from '../ole/compound-file.js';
 import { emailHeaderBlock } from './email-header.js';
 import { htmlToBlocks } from './html.extractor.js';
 import { textBlocks } from './plain-text.extractor.js';
+import { appendAll } from '../append-all.js';
 
 /**
  * Outlook .msg (MS-OXMSG): a compound file whose MAPI properties are streams named
@@ -107,11 +108,11 @@ export function extractMsg(cfb: CompoundFile): ExtractedDocument {
   });
   if (header) blocks.push(header);
   const body = msg.string(PROP.body);
-  if (body?.trim()) blocks.push(...textBlocks(body));
+  if (body?.trim()) appendAll(blocks, textBlocks(body));
   else {
     const html = msg.binary(PROP.bodyHtml) ?? undefined;
     const htmlText = html ? new TextDecoder('utf-8').decode(html) : msg.string(PROP.bodyHtml);
-    if (htmlText?.trim()) blocks.push(...htmlToBlocks(htmlText).blocks);
+    if (htmlText?.trim()) appendAll(blocks, htmlToBlocks(htmlText).blocks);
   }
   return { type: 'email', ...(subject ? { title: subject } : {}), blocks };
 }

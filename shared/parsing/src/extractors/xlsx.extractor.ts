@@ -4,6 +4,7 @@ import type { Block, ExtractedDocument } from '../document.types.js';
 import { squash, tableBlock } from '../table-text.js';
 import { chartXmlTable, embeddedChartTable, type ChartTable } from './office-chart.js';
 import { attr, coreTitle, findAll, parseXml, readPart, relAttr, relationships } from './ooxml.js';
+import { appendAll } from '../append-all.js';
 
 type CellValue = ExcelJS.CellValue;
 
@@ -79,7 +80,7 @@ export function sheetBlocks(name: string, grid: string[][]): Block[] {
   const blocks: Block[] = grid.slice(0, start).map(note);
   const table = tableBlock(dropEmptyColumns(grid.slice(start, end)), { header: true, sheet: name });
   if (table) blocks.push(table);
-  blocks.push(...grid.slice(end).map(note));
+  appendAll(blocks, grid.slice(end).map(note));
   return blocks;
 }
 
@@ -130,8 +131,8 @@ export async function extractXlsx(data: Buffer, zip: JSZip): Promise<ExtractedDo
   const blocks: Block[] = [];
   for (const ws of workbook.worksheets) {
     if (ws.state === 'veryHidden') continue;
-    blocks.push(...sheetBlocks(ws.name, sheetGrid(ws)));
-    blocks.push(...chartBlocks(ws.name, charts.get(ws.name) ?? []));
+    appendAll(blocks, sheetBlocks(ws.name, sheetGrid(ws)));
+    appendAll(blocks, chartBlocks(ws.name, charts.get(ws.name) ?? []));
   }
   const title = await coreTitle(zip);
   return { type: 'xlsx', ...(title ? { title: squash(title) } : {}), blocks };

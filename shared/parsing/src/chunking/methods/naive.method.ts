@@ -2,6 +2,7 @@ import type { Block, ChunkDraft } from '../../document.types.js';
 import { blockPieces } from '../block-pieces.js';
 import { mergePieces, type Piece } from '../merge.js';
 import type { ChunkSettings } from '../settings.js';
+import { appendAll } from '../../append-all.js';
 
 /** Blocks → pieces → chunks of at most `limit` tokens, breaking where a hard delimiter was. */
 export function piecesOf(blocks: Block[], s: ChunkSettings): Piece[] {
@@ -13,7 +14,7 @@ export function piecesOf(blocks: Block[], s: ChunkSettings): Piece[] {
     // A block that ends with a hard delimiter separates itself from the next block too.
     const tail = block.text.trimEnd();
     breakNext = s.delimiters.hard.some((d) => tail.endsWith(d));
-    pieces.push(...ps);
+    appendAll(pieces, ps);
   }
   return pieces;
 }

@@ -107,7 +107,10 @@ export async function* relayAnswer(bus: Bus, streamId: string, opts: { afterSeq?
     deliver_policy: DeliverPolicy.StartSequence,
     opt_start_seq: (opts.afterSeq ?? 0) + 1,
   });
-  const messages = await consumer.consume({ max_messages: 256 });
+  // Short pulls: a pull that went astray shows as missed idle heartbeats (expires / 2) and the
+  // ordered consumer re-creates itself from the last sequence seen, so a stall lasts seconds, not
+  // the default 30 s (seen once among 200 concurrent streams).
+  const messages = await consumer.consume({ max_messages: 256, expires: 5000 });
   const stop = () => messages.stop();
   opts.signal?.addEventListener('abort', stop, { once: true });
   try {

@@ -29,7 +29,7 @@ test: deps-fresh ## install what the tests need (npm packages, nats-server, Mari
 	bash scripts/ensure-services.sh
 	node scripts/run-tests.mjs
 
-bench: deps-present ## latency and throughput of GET /api/v1/datasets vs bare NATS and bare express
+bench: deps-present ## API latency, BEIR retrieval quality, ingestion, 100k-chunk retrieval, streaming (BENCH=api,beir,large,stream picks parts)
 	bash scripts/ensure-services.sh nats
 	$(NODE_TS) test/bench/run.ts
 

@@ -12,6 +12,7 @@ export const ErrorRegistry = {
   EXCEPTION: { code: RetCode.EXCEPTION_ERROR, template: '{message}' },
   REQUIRED_ARGUMENTS: { code: RetCode.ARGUMENT_ERROR, template: 'required argument are missing: {fields}; ' },
   SERVICE_UNAVAILABLE: { code: RetCode.EXCEPTION_ERROR, template: "ServiceUnavailable('{service} is not reachable')" },
+  REPLY_TOO_LARGE: { code: RetCode.DATA_ERROR, template: 'The answer is too large to send ({bytes} bytes, limit {limit}); ask for a smaller page.' },
   SERVICE_TIMEOUT: { code: RetCode.EXCEPTION_ERROR, template: "TimeoutError('{service} did not answer within {ms} ms')" },
   // auth: /api/v1 API-key routes (§3.4)
   AUTH_EMPTY: { code: RetCode.SUCCESS, template: '`Authorization` can\'t be empty' },

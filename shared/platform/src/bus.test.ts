@@ -22,6 +22,7 @@ before(async () => {
     'rag.v1.echo.ok': async (req, ctx: CallerContext) => ({ body: req.body, params: req.params, ctx }),
     'rag.v1.echo.extra': async () => reply([1, 2], { total: 2 }),
     'rag.v1.echo.trace': async () => ({ trace_id: currentTraceId() }),
+    'rag.v1.echo.huge': async () => ({ blob: 'x'.repeat(2 * 1024 * 1024) }),
     'rag.v1.echo.rag_error': async () => {
       throw new RagError('DATASET_NAME_TAKEN', { name: 'x' });
     },
@@ -79,4 +80,12 @@ test('W3C trace context crosses NATS in the traceparent header', async () => {
   const parent = trace.setSpanContext(context.active(), { traceId, spanId: '00f067aa0ba902b7', traceFlags: TraceFlags.SAMPLED, isRemote: true });
   const r = await context.with(parent, () => client.request<{ trace_id: string }>('rag.v1.echo.trace', { body: {} }, {}));
   assert.equal(r.data?.trace_id, traceId);
+});
+
+test('a reply over the NATS payload limit becomes an error reply, not a crash', async () => {
+  const r = await client.request('rag.v1.echo.huge', { body: {} }, {});
+  assert.equal(r.code, 102);
+  assert.match(r.message ?? '', /too large to send/);
+  const again = await client.request('rag.v1.echo.extra', { body: {} }, {});
+  assert.equal(again.code, 0, 'the service is still serving');
 });

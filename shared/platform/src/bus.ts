@@ -190,7 +190,20 @@ export class Bus {
     }
     end();
     metrics.busHandled.inc({ subject, code: String(out.code) });
-    msg.respond(encodeJson(out));
+    let payload = encodeJson(out);
+    const limit = this.nc.info?.max_payload ?? 1024 * 1024;
+    if (payload.length > limit) {
+      // NATS refuses messages over max_payload (and nats.js throws): answer with an error instead.
+      logger.warn({ subject, bytes: payload.length, limit, request_id: ctx.requestId }, 'reply too large for NATS');
+      const tooLarge = new RagError('REPLY_TOO_LARGE', { bytes: payload.length, limit });
+      out = { code: tooLarge.code, message: tooLarge.message };
+      payload = encodeJson(out);
+    }
+    try {
+      msg.respond(payload);
+    } catch (err) {
+      logger.error({ err, subject, request_id: ctx.requestId }, 'could not send a reply');
+    }
   }
 
   /** Sends a request to a service and returns its reply; transport failures become RagErrors. */

@@ -4,18 +4,8 @@ import type { TenantRecord, TenantRepository, TenantSettings } from '../data/ten
 import { fieldError } from './field-rules.js';
 import { now, type EventRelay } from './ports.js';
 
-export interface TenantInfo {
-  tenant_id: string;
-  name: string;
-  llm_id: string;
-  embd_id: string;
-  rerank_id: string;
-  asr_id: string;
-  img2txt_id: string;
-  tts_id: string | null;
-  parser_ids: string;
-  role: 'owner';
-}
+/** The tenant_info answer (§3.2): the profile other services read, without its models, plus the caller's role. */
+export type TenantInfo = Omit<TenantProfile, 'models'> & { role: 'owner' };
 
 /** Keys of set_tenant_info that are stored; the model ids may be empty (or null for tts_id). */
 const MODEL_ID_KEYS = ['llm_id', 'embd_id', 'rerank_id', 'asr_id', 'img2txt_id'] as const;

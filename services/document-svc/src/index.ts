@@ -56,8 +56,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
       handle: async (event) => {
         const { ids, tenant_id } = event.data as { ids: string[]; tenant_id: string };
         for (const datasetId of ids) {
-          const docIds = await documents.repo.idsOfDataset(datasetId);
-          await documents.removeDocuments(await documents.repo.getMany(docIds));
+          await documents.removeDocuments(await documents.repo.allOfDeletedDataset(datasetId));
           await index.deleteByDataset(tenant_id ?? event.tenant_id, datasetId);
           await blobs.deletePrefix(datasetId, '');
         }

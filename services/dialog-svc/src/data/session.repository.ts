@@ -88,6 +88,15 @@ export class SessionRepository {
     return row ? fromStored(row) : undefined;
   }
 
+  /**
+   * A session of the given chat held by the caller's tenant: a session of another tenant's chat is
+   * not found, so its id answers exactly like an unknown one (no probing by chat id).
+   */
+  async findOwnedInChat(tenantId: string, chatId: string, id: string): Promise<SessionRow | undefined> {
+    const row = await this.db('chat_sessions').where({ id, chat_id: chatId, tenant_id: tenantId }).first();
+    return row ? fromStored(row) : undefined;
+  }
+
   async idsOfChat(chatId: string): Promise<string[]> {
     return (await this.db('chat_sessions').where({ chat_id: chatId }).orderBy('create_time').select('id')).map((r: { id: string }) => r.id);
   }

@@ -84,7 +84,7 @@ export class SessionService {
   }
 
   async update(ctx: CallerContext, chatId: string, sessionId: string, body: Record<string, unknown>): Promise<void> {
-    const session = await this.repo.findInChat(chatId, sessionId);
+    const session = await this.repo.findOwnedInChat(ctx.tenantId, chatId, sessionId);
     if (!session) throw new RagError('SESSION_NOT_EXIST');
     if (!(await this.chats.findLive(ctx.tenantId, chatId))) throw new RagError('SESSION_CHAT_NOT_OWNED_ON_UPDATE');
     if ('message' in body || 'messages' in body) throw new RagError('SESSION_MESSAGE_IMMUTABLE');

@@ -81,6 +81,16 @@ export function toUploadApi(row: DocumentRow): Record<string, unknown> {
   return { id, dataset_id, chunk_method, pipeline_id, parser_config, created_by, type, name, source_type, suffix, location, size, thumbnail, run: 'UNSTART' };
 }
 
+/**
+ * The dataset a request acts on, as the dataset service vouched for it (the caller may read it):
+ * every tenant-facing lookup takes one, so a document of another dataset or tenant is never
+ * returned — it is answered exactly like an id that does not exist.
+ */
+export interface DatasetScope {
+  id: string;
+  tenant_id: string;
+}
+
 export interface ListFilter {
   datasetId: string;
   id?: string;
@@ -109,15 +119,43 @@ export class DocumentRepository {
     if (rows.length) await this.db('documents').insert(rows.map(toStored));
   }
 
-  async get(id: string): Promise<DocumentRow | undefined> {
+  /** A document of the dataset in scope; another dataset's (or tenant's) document is not found. */
+  async get(scope: DatasetScope, id: string): Promise<DocumentRow | undefined> {
+    const row = await this.db('documents').where({ id, dataset_id: scope.id, tenant_id: scope.tenant_id }).first();
+    return row ? fromStored(row as Stored) : undefined;
+  }
+
+  /** The documents among `ids` that belong to the dataset in scope; the others are simply absent. */
+  async getMany(scope: DatasetScope, ids: string[]): Promise<DocumentRow[]> {
+    return this.getManyWhere(ids, (q) => q.where({ dataset_id: scope.id, tenant_id: scope.tenant_id }));
+  }
+
+  /** The documents among `ids` that belong to one of the datasets in scope (multi-dataset retrieval). */
+  async getManyInDatasets(scopes: DatasetScope[], ids: string[]): Promise<DocumentRow[]> {
+    if (!scopes.length) return [];
+    return this.getManyWhere(ids, (q) => q.where((w) => {
+      for (const s of scopes) w.orWhere({ dataset_id: s.id, tenant_id: s.tenant_id });
+    }));
+  }
+
+  /**
+   * By id alone: only for callers that are not a tenant — a worker's progress report (matched on
+   * its task id afterwards) and the clean-up after a dataset was deleted.
+   */
+  async getUnscoped(id: string): Promise<DocumentRow | undefined> {
     const row = await this.db('documents').where({ id }).first();
     return row ? fromStored(row as Stored) : undefined;
   }
 
-  async getMany(ids: string[]): Promise<DocumentRow[]> {
+  /** Every document of a deleted dataset (the dataset-deleted event's clean-up; no caller scope). */
+  async allOfDeletedDataset(datasetId: string): Promise<DocumentRow[]> {
+    return ((await this.db('documents').where({ dataset_id: datasetId })) as Stored[]).map(fromStored);
+  }
+
+  private async getManyWhere(ids: string[], scoped: (q: Knex.QueryBuilder) => Knex.QueryBuilder): Promise<DocumentRow[]> {
     if (!ids.length) return [];
     const rows: Stored[] = [];
-    for (let i = 0; i < ids.length; i += 500) rows.push(...((await this.db('documents').whereIn('id', ids.slice(i, i + 500))) as Stored[]));
+    for (let i = 0; i < ids.length; i += 500) rows.push(...((await scoped(this.db('documents').whereIn('id', ids.slice(i, i + 500)))) as Stored[]));
     return rows.map(fromStored);
   }
 
@@ -165,8 +203,8 @@ export class DocumentRepository {
     return rows.map((r: { id: string; dataset_id: string; name: string; meta_fields: string }) => ({ ...r, meta_fields: parseJsonColumn(r.meta_fields, {}) }));
   }
 
-  async idsOfDataset(datasetId: string): Promise<string[]> {
-    return (await this.db('documents').where({ dataset_id: datasetId }).select('id')).map((r: { id: string }) => r.id);
+  async idsOfDataset(scope: DatasetScope): Promise<string[]> {
+    return (await this.db('documents').where({ dataset_id: scope.id, tenant_id: scope.tenant_id }).select('id')).map((r: { id: string }) => r.id);
   }
 
   async update(id: string, patch: Partial<DocumentRow>): Promise<void> {

@@ -67,8 +67,8 @@ export class ChunkService {
   private async scope(ctx: CallerContext, datasetId: string, documentId: string): Promise<{ dataset: Dataset; doc: DocumentRow }> {
     const dataset = (await this.datasets.accessible(ctx, [datasetId]))[0];
     if (!dataset) throw new RagError('DATASET_NOT_YOURS', { dataset_id: datasetId });
-    const doc = await this.repo.get(documentId);
-    if (!doc || doc.dataset_id !== datasetId) throw new RagError('DOCUMENT_NOT_YOURS', { document: documentId });
+    const doc = await this.repo.get(dataset, documentId);
+    if (!doc) throw new RagError('DOCUMENT_NOT_YOURS', { document: documentId });
     return { dataset, doc };
   }
 
@@ -158,7 +158,11 @@ export class ChunkService {
   async update(ctx: CallerContext, datasetId: string, documentId: string, chunkIdParam: string, body: Record<string, unknown>): Promise<void> {
     const owned = ctx.tenantIds.length ? ctx.tenantIds : [ctx.tenantId];
     let chunk: ChunkRecord | null = null;
-    for (const t of owned) if (!chunk) chunk = await this.index.get(t, chunkIdParam);
+    for (const t of owned) {
+      const found: ChunkRecord | null = chunk ? null : await this.index.get(t, chunkIdParam);
+      // Only a chunk of the document in the path counts; any other is answered as unknown.
+      if (found && found.dataset_id === datasetId && found.document_id === documentId) chunk = found;
+    }
     if (!chunk) throw new RagError('CANT_FIND_CHUNK', { chunk_id: chunkIdParam });
     const { dataset, doc } = await this.scope(ctx, datasetId, documentId);
     const patch: Partial<ChunkRecord> = {};
@@ -188,22 +192,23 @@ export class ChunkService {
     }
     const { vector } = await this.embed(dataset, doc, content, patch.questions ?? chunk.questions);
     patch.vector = vector;
-    await this.index.update(chunk.tenant_id, chunk.id, patch);
+    await this.index.update(doc.tenant_id, chunk.id, patch);
   }
 
   async delete(ctx: CallerContext, datasetId: string, documentId: string, body: Record<string, unknown>) {
     const dataset = (await this.datasets.accessible(ctx, [datasetId]))[0];
     if (!dataset) throw new RagError('DATASET_NOT_YOURS', { dataset_id: datasetId });
-    const doc = await this.repo.get(documentId);
+    // Scoped to the dataset in the path: a document of another dataset or tenant is "not found".
+    const doc = await this.repo.get(dataset, documentId);
     if (!doc) throw new RagError('DOCUMENT_LOOKUP', { document_id: documentId });
     const ids = Array.isArray(body.chunk_ids) ? body.chunk_ids.map(String) : [];
     if (!ids.length) {
-      const n = await this.index.deleteByDocument(doc.tenant_id, doc.dataset_id, documentId);
+      const n = await this.index.deleteByDocument(dataset.tenant_id, datasetId, documentId);
       if (n) await this.adjustCounts(doc, -n, -doc.token_count);
       return null;
     }
     const { unique, duplicates } = dedupe(ids);
-    const deleted = await this.index.deleteByIds(doc.tenant_id, doc.dataset_id, documentId, unique);
+    const deleted = await this.index.deleteByIds(dataset.tenant_id, datasetId, documentId, unique);
     if (deleted) {
       const share = doc.chunk_count > 0 ? Math.round((doc.token_count * deleted) / doc.chunk_count) : 0;
       await this.adjustCounts(doc, -deleted, -share);

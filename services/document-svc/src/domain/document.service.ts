@@ -182,8 +182,8 @@ export class DocumentService {
   private async ownedDocument(ctx: CallerContext, datasetId: string, documentId: string): Promise<{ dataset: Dataset; doc: DocumentRow }> {
     const dataset = await this.accessibleDataset(ctx, datasetId);
     if (!dataset || dataset.tenant_id !== ctx.tenantId) throw new RagError('DATASET_NOT_OWNED');
-    const doc = await this.repo.get(documentId);
-    if (!doc || doc.dataset_id !== datasetId) throw new RagError('DOCUMENT_NOT_IN_DATASET');
+    const doc = await this.repo.get(dataset, documentId);
+    if (!doc) throw new RagError('DOCUMENT_NOT_IN_DATASET');
     return { dataset, doc };
   }
 
@@ -265,8 +265,9 @@ export class DocumentService {
     if (!dataset) throw new RagError('DATASET_NOT_YOURS_TRAILING', { dataset_id: datasetId });
     const requested = Array.isArray(body.ids) ? body.ids.map(String) : [];
     const all = requested.length === 0;
-    const { unique, duplicates } = dedupe(all ? await this.repo.idsOfDataset(datasetId) : requested);
-    const found = await this.repo.getMany(unique);
+    const { unique, duplicates } = dedupe(all ? await this.repo.idsOfDataset(dataset) : requested);
+    // Scoped to the dataset in the path: another dataset's (or tenant's) id counts as not found.
+    const found = await this.repo.getMany(dataset, unique);
     const foundIds = new Set(found.map((d) => d.id));
     const missing = unique.filter((id) => !foundIds.has(id));
     await this.removeDocuments(found);
@@ -308,8 +309,8 @@ export class DocumentService {
   async download(ctx: CallerContext, datasetId: string, documentId: string): Promise<{ bucket: string; key: string; name: string }> {
     const dataset = await this.accessibleDataset(ctx, datasetId);
     if (!dataset || dataset.tenant_id !== ctx.tenantId) throw new RagError('DATASET_NOT_OWNED_DOWNLOAD', { dataset_id: datasetId });
-    const doc = await this.repo.get(documentId);
-    if (!doc || doc.dataset_id !== datasetId) throw new RagError('DOCUMENT_NOT_IN_DATASET_DOWNLOAD', { document_id: documentId });
+    const doc = await this.repo.get(dataset, documentId);
+    if (!doc) throw new RagError('DOCUMENT_NOT_IN_DATASET_DOWNLOAD', { document_id: documentId });
     const stat = await this.blobs.stat(datasetId, documentId);
     if (!stat || stat.size === 0) throw new RagError('FILE_EMPTY');
     return { bucket: datasetId, key: documentId, name: doc.name };

@@ -37,12 +37,12 @@ export class ParseService {
 
   async parse(ctx: CallerContext, datasetId: string, body: Record<string, unknown>): Promise<{ success_count: number; errors: string[] } | null> {
     const { dataset, unique, duplicates } = await this.requireIds(ctx, datasetId, body);
-    const docs = new Map((await this.repo.getMany(unique)).map((d) => [d.id, d]));
+    const docs = new Map((await this.repo.getMany(dataset, unique)).map((d) => [d.id, d]));
     const missing: string[] = [];
     let queued = 0;
     for (const id of unique) {
       const doc = docs.get(id);
-      if (!doc || doc.dataset_id !== datasetId) {
+      if (!doc) {
         missing.push(id);
         continue;
       }
@@ -104,11 +104,11 @@ export class ParseService {
   }
 
   async stop(ctx: CallerContext, datasetId: string, body: Record<string, unknown>): Promise<{ success_count: number; errors: string[] } | null> {
-    const { unique, duplicates } = await this.requireIds(ctx, datasetId, body);
+    const { dataset, unique, duplicates } = await this.requireIds(ctx, datasetId, body);
     let stopped = 0;
     for (const id of unique) {
-      const doc = await this.repo.get(id);
-      if (!doc || doc.dataset_id !== datasetId) throw new RagError('DOCUMENT_NOT_YOURS', { document: id });
+      const doc = await this.repo.get(dataset, id);
+      if (!doc) throw new RagError('DOCUMENT_NOT_YOURS', { document: id });
       if (Math.trunc(doc.progress) === 1 || doc.progress === 0) throw new RagError('STOP_AT_0_OR_1');
       const taskId = doc.current_task_id;
       await this.db.transaction(async (trx) => {
@@ -130,7 +130,7 @@ export class ParseService {
 
   /** Records a worker's report, only while the document still runs that task. */
   async report(r: TaskReport): Promise<TaskReportAnswer> {
-    const doc = await this.repo.get(r.document_id);
+    const doc = await this.repo.getUnscoped(r.document_id);
     if (!doc) return { accepted: false, discard: true };
     if (doc.current_task_id !== r.task_id) return { accepted: false, discard: doc.run === RunState.CANCEL && !doc.current_task_id };
     const now = Date.now();

@@ -80,10 +80,9 @@ export class RetrievalService {
     const documentIds = body.document_ids ?? [];
     if (!Array.isArray(documentIds)) throw new RagError('DOCUMENTS_SHOULD_BE_LIST');
     if (documentIds.length) {
-      const docs = await this.repo.getMany(documentIds.map(String));
+      const docs = await this.repo.getManyInDatasets(datasets, documentIds.map(String));
       for (const id of documentIds.map(String)) {
-        const d = docs.find((x) => x.id === id);
-        if (!d || !datasets.some((ds) => ds.id === d.dataset_id)) throw new RagError('DATASETS_DONT_OWN_DOCUMENT', { document_id: id });
+        if (!docs.some((x) => x.id === id)) throw new RagError('DATASETS_DONT_OWN_DOCUMENT', { document_id: id });
       }
     }
     if (!question) return 'empty';
@@ -182,7 +181,7 @@ export class RetrievalService {
       highlight: false,
       metadataCondition: (body.metadata_condition as MetadataCondition | undefined) ?? null,
     });
-    const docs = new Map((await this.repo.getMany([...new Set(result.hits.map((h) => h.document_id))])).map((d) => [d.id, d]));
+    const docs = new Map((await this.repo.getMany(dataset, [...new Set(result.hits.map((h) => h.document_id))])).map((d) => [d.id, d]));
     return {
       records: result.hits.map((h) => ({
         content: h.content,

@@ -375,7 +375,9 @@ describe('chat assistants and sessions end to end (SQLite)', () => {
     assert.deepEqual((await put(named[1]!, {})).body, { code: 0 });
     assert.deepEqual((await put('unknown', { name: 'x' })).body, { code: 102, message: 'Session does not exist' });
     assert.deepEqual((await put(named[1]!, { name: 'x' }, alice, 'unknown')).body, { code: 102, message: 'Session does not exist' }, 'the session is looked up in the chat first');
-    assert.deepEqual((await put(named[1]!, { name: 'x' }, bob)).body, { code: 102, message: 'You do not own the session' });
+    // Another tenant's session reads as unknown (upstream answers 'You do not own the session', which
+    // tells a prober that the chat/session pair exists; issue #7 closes that).
+    assert.deepEqual((await put(named[1]!, { name: 'x' }, bob)).body, { code: 102, message: 'Session does not exist' });
     assert.deepEqual((await put(named[1]!, { message: [] })).body, { code: 102, message: '`message` can not be change' });
     assert.deepEqual((await put(named[1]!, { messages: [] })).body, { code: 102, message: '`message` can not be change' });
     assert.deepEqual((await put(named[1]!, { reference: [] })).body, { code: 102, message: '`reference` can not be change' });

@@ -5,6 +5,9 @@ import { env, type ConfigSpec } from '@rag/platform';
 export const gatewayConfig = {
   ...blobStoreConfig,
   UPLOAD_MAX_FILE_BYTES: env.int(1024 ** 3, 'Largest file accepted by a document upload, in bytes', 1, Number.MAX_SAFE_INTEGER),
+  UPLOAD_MAX_FILES: env.int(1000, 'Most files one document upload request may carry', 1, 1000000),
+  UPLOAD_MAX_PARTS: env.int(1100, 'Most multipart parts (files and form fields) one upload request may carry', 1, 1000000),
+  UPLOAD_MAX_REQUEST_BYTES: env.int(4 * 1024 ** 3, 'Largest multipart body of one upload request, in bytes (all files together)', 1, Number.MAX_SAFE_INTEGER),
   HOST: env.string('0.0.0.0', 'Interface the HTTP server binds'),
   PORT: env.int(9380, 'HTTP port of the API', 0, 65535),
   JWT_SECRET: env.optional('Secret that signs login tokens (HS256); all gateway replicas need the same one. Unset: read or create DATA_DIR/secrets/jwt.key'),

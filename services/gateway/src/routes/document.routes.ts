@@ -27,7 +27,12 @@ async function upload(ctx: RouteContext): Promise<void> {
     req.resume();
     return sendReply(ctx.res, 'J', check);
   }
-  const { files, fields } = await storeUploadParts(req, deps.blobs, datasetId, deps.config.UPLOAD_MAX_FILE_BYTES);
+  const { files, fields } = await storeUploadParts(req, deps.blobs, datasetId, {
+    maxFileBytes: deps.config.UPLOAD_MAX_FILE_BYTES,
+    maxFiles: deps.config.UPLOAD_MAX_FILES,
+    maxParts: deps.config.UPLOAD_MAX_PARTS,
+    maxTotalBytes: deps.config.UPLOAD_MAX_REQUEST_BYTES,
+  });
   if (!files.length) throw new RagError('NO_FILE_PART');
   try {
     await forward(ctx, Subjects.document.upload, { body: { files, parent_path: fields.parent_path }, params: { dataset_id: datasetId } }, 'R');

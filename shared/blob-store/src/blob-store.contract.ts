@@ -253,6 +253,50 @@ export function blobStoreContract(label: string, open: () => Promise<ContractSub
       for (const read of seen) assert.ok(read === null || writes.some((w) => w.equals(read)), `a reader saw a torn object of ${read?.length} bytes`);
     });
 
+    test('copy writes the object under another bucket and key and leaves the source', async () => {
+      const from = newBucket();
+      const to = newBucket();
+      await store.put(from, 'staging/a', BINARY);
+      assert.equal(await store.copy(from, 'staging/a', to, 'doc-1'), true);
+      assert.deepEqual(await store.get(to, 'doc-1'), BINARY);
+      assert.deepEqual(await store.get(from, 'staging/a'), BINARY, 'the source stays');
+      await store.put(from, 'staging/b', Buffer.from('short'));
+      assert.equal(await store.copy(from, 'staging/b', to, 'doc-1'), true, 'a copy replaces the target');
+      assert.equal((await store.get(to, 'doc-1'))?.toString(), 'short');
+      await store.put(from, UNICODE_KEY, Buffer.from('unicode'));
+      assert.equal(await store.copy(from, UNICODE_KEY, from, 'copies/x'), true, 'within one bucket, from a unicode key');
+      assert.equal((await store.get(from, 'copies/x'))?.toString(), 'unicode');
+    });
+
+    test('copy of a missing source answers false and writes nothing', async () => {
+      const from = newBucket();
+      const to = newBucket();
+      assert.equal(await store.copy(from, 'nope', to, 'doc'), false, 'missing bucket');
+      await store.put(from, 'other', Buffer.from('x'));
+      assert.equal(await store.copy(from, 'nope', to, 'doc'), false, 'missing key');
+      assert.equal(await store.exists(to, 'doc'), false);
+      assert.deepEqual(await store.list(to, ''), []);
+      await assert.rejects(store.copy(from, '../x', to, 'doc'), InvalidBlobPathError);
+      await assert.rejects(store.copy(from, 'other', to, '../doc'), InvalidBlobPathError);
+    });
+
+    test('list gives the keys under a prefix with size and modification time, in key order', async () => {
+      const b = newBucket();
+      const before = Date.now() - 2000;
+      for (const key of ['s/d1/b', 's/d1/a', 's/d2/c', 't/x']) await store.put(b, key, Buffer.from(key));
+      const all = await store.list(b, 's/');
+      assert.deepEqual(all.map((e) => e.key), ['s/d1/a', 's/d1/b', 's/d2/c']);
+      for (const e of all) {
+        assert.equal(e.size, Buffer.byteLength(e.key));
+        assert.ok(e.modifiedAt >= before && e.modifiedAt <= Date.now() + 2000, `modifiedAt ${e.modifiedAt} is about now`);
+      }
+      assert.deepEqual((await store.list(b, 's/d1')).map((e) => e.key), ['s/d1/a', 's/d1/b'], 'a string prefix, as in S3');
+      assert.deepEqual((await store.list(b, '')).length, 4);
+      assert.deepEqual(await store.list(newBucket(), ''), [], 'a missing bucket lists nothing');
+      await store.delete(b, 's/d1/a');
+      assert.deepEqual((await store.list(b, 's/')).map((e) => e.key), ['s/d1/b', 's/d2/c']);
+    });
+
     test('health is true when the store is usable', async () => {
       assert.equal(await store.health(), true);
     });

@@ -20,12 +20,26 @@ export interface BlobStore {
   /** Removes every object whose key starts with `prefix` (a string prefix, as in S3) and returns how many. */
   deletePrefix(bucket: string, prefix: string): Promise<number>;
   exists(bucket: string, key: string): Promise<boolean>;
+  /**
+   * Copies an object to another bucket/key (replacing any object there), atomically for readers of
+   * the target. False, with nothing written, when the source does not exist.
+   */
+  copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<boolean>;
+  /** The objects whose key starts with `prefix`, with size and last-modified time (ms), in key order. */
+  list(bucket: string, prefix: string): Promise<BlobEntry[]>;
   /** True when the store can serve requests now. Never throws. */
   health(): Promise<boolean>;
 }
 
 export interface BlobStat {
   size: number;
+}
+
+export interface BlobEntry {
+  key: string;
+  size: number;
+  /** Last modification, ms since the epoch. */
+  modifiedAt: number;
 }
 
 /** A bucket, key or prefix that the store refuses, e.g. one that would escape its folder. */

@@ -4,6 +4,7 @@ export {
   assertValidBucket,
   assertValidKey,
   assertValidPrefix,
+  type BlobEntry,
   type BlobStat,
   type BlobStore,
 } from './blob-store.js';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -11,6 +11,7 @@ import {
   assertValidSize,
   checkedBytes,
   InvalidBlobPathError,
+  type BlobEntry,
   type BlobStat,
   type BlobStore,
 } from './blob-store.js';
@@ -125,6 +126,72 @@ export class LocalBlobStore implements BlobStore {
 
   async exists(bucket: string, key: string): Promise<boolean> {
     return (await this.stat(bucket, key)) !== null;
+  }
+
+  /** Copies into a temp file beside the target, fsyncs it and renames it into place (as put does). */
+  async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<boolean> {
+    const source = this.fileOf(fromBucket, fromKey);
+    const target = this.fileOf(toBucket, toKey);
+    const dir = path.dirname(target);
+    for (let attempt = 0; ; attempt++) {
+      if (!(await this.makeFolder(dir, toKey))) {
+        if (attempt < FOLDER_RACE_RETRIES) continue;
+        throw new Error(`cannot copy to ${JSON.stringify(toKey)}: its folder kept being removed by concurrent deletes`);
+      }
+      const temp = path.join(dir, TEMP_PREFIX + randomBytes(8).toString('hex'));
+      try {
+        await copyFile(source, temp, constants.COPYFILE_EXCL);
+      } catch (err) {
+        await rm(temp, { force: true });
+        if (isMissing(err) && !(await this.exists(fromBucket, fromKey))) {
+          await this.pruneEmptyFolders(dir);
+          return false;
+        }
+        if (code(err) === 'ENOENT' && attempt < FOLDER_RACE_RETRIES) continue; // our folder was pruned
+        throw err;
+      }
+      try {
+        const handle = await open(temp, 'r+');
+        await handle.sync().finally(() => handle.close());
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true });
+        if (code(err) === 'EISDIR' || code(err) === 'ENOTEMPTY') throw keyIsFolder(toKey);
+        throw err;
+      }
+      await syncFolder(dir);
+      return true;
+    }
+  }
+
+  async list(bucket: string, prefix: string): Promise<BlobEntry[]> {
+    assertValidBucket(bucket);
+    assertValidPrefix(prefix);
+    const out: BlobEntry[] = [];
+    const walk = async (dir: string, rel: string): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        if (isMissing(err)) return;
+        throw err;
+      }
+      for (const entry of entries) {
+        const key = rel ? `${rel}/${entry.name}` : entry.name;
+        if (entry.isDirectory()) {
+          if (`${key}/`.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path.join(dir, entry.name), key);
+        } else if (!entry.name.startsWith(TEMP_PREFIX) && key.startsWith(prefix)) {
+          try {
+            const s = await stat(path.join(dir, entry.name));
+            out.push({ key, size: s.size, modifiedAt: s.mtimeMs });
+          } catch (err) {
+            if (!isMissing(err)) throw err; // deleted while we listed
+          }
+        }
+      }
+    };
+    await walk(path.join(this.rootDir, bucket), '');
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async delete(bucket: string, key: string): Promise<void> {

@@ -9,6 +9,7 @@ import {
   checkedBytes,
   InvalidBlobPathError,
   readAll,
+  type BlobEntry,
   type BlobStat,
   type BlobStore,
 } from './blob-store.js';
@@ -150,6 +151,45 @@ export class S3BlobStore implements BlobStore {
 
   async exists(bucket: string, key: string): Promise<boolean> {
     return (await this.stat(bucket, key)) !== null;
+  }
+
+  /** A server-side CopyObject (S3 writes the target atomically); the source is checked first. */
+  async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<boolean> {
+    const from = this.bucketName(fromBucket);
+    const to = this.bucketName(toBucket);
+    assertValidKey(fromKey);
+    assertValidKey(toKey);
+    if (!(await this.exists(fromBucket, fromKey))) return false;
+    await this.ensureBucket(to);
+    try {
+      await this.client.copyObject(to, toKey, `/${from}/${fromKey}`);
+    } catch (err) {
+      if (isMissing(err) && !(await this.exists(fromBucket, fromKey))) return false; // removed meanwhile
+      if (errorCode(err) === 'NoSuchBucket') this.buckets.delete(to);
+      throw err;
+    }
+    return true;
+  }
+
+  async list(bucket: string, prefix: string): Promise<BlobEntry[]> {
+    const name = this.bucketName(bucket);
+    assertValidPrefix(prefix);
+    const out: BlobEntry[] = [];
+    let token = '';
+    for (;;) {
+      let page;
+      try {
+        page = await this.client.listObjectsV2Query(name, prefix, token, '', 1000, '');
+      } catch (err) {
+        if (isMissing(err)) return out;
+        throw err;
+      }
+      for (const o of page.objects) {
+        if (o.name !== undefined) out.push({ key: o.name, size: Number(o.size ?? 0), modifiedAt: o.lastModified ? new Date(o.lastModified).getTime() : 0 });
+      }
+      if (!page.isTruncated || !page.nextContinuationToken) return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      token = page.nextContinuationToken;
+    }
   }
 
   async delete(bucket: string, key: string): Promise<void> {

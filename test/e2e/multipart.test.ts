@@ -132,5 +132,8 @@ describe('multipart uploads that end early, are garbled or too big: the gateway 
       await new Promise((r) => setTimeout(r, 100));
     } while (Date.now() < deadline);
     assert.deepEqual(left, [ok.body.data[0].id], 'only the kept document has a file');
+    const staging = path.join(stack.env.DATA_DIR!, 'blobs', 'upload-staging', datasetId);
+    const staged = existsSync(staging) ? readdirSync(staging).filter((n) => !n.startsWith('.')) : [];
+    assert.deepEqual(staged, [], 'no staged file is left: refused uploads remove theirs, the good one was consumed');
   });
 });

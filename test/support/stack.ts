@@ -26,7 +26,7 @@ export interface Stack {
  * The whole backend in this process: a private nats-server, every service and the gateway on a
  * random port, over SQLite in a temp folder or a fresh MariaDB database.
  */
-export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record<string, string>; workers?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record<string, string>; workers?: number; withoutDocumentSvc?: boolean } = {}): Promise<Stack> {
   const nats = await startNatsServer();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rag-data-'));
   let mariadb: TempDatabase | undefined;
@@ -42,7 +42,10 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     ...(mariadb ? { DATABASE_URL: mariadb.url } : {}),
     ...(opts.env ?? {}),
   };
-  const services = [await startService(accountService, env), await startService(datasetService, env), await startService(documentService, env), await startService(dialogService, env)];
+  const services = [await startService(accountService, env), await startService(datasetService, env)];
+  // withoutDocumentSvc: the test runs document-svc as its own process (to SIGKILL it).
+  if (!opts.withoutDocumentSvc) services.push(await startService(documentService, env));
+  services.push(await startService(dialogService, env));
   for (let i = 0; i < (opts.workers ?? 1); i++) services.push(await startService(parseWorkerService, env));
   const gateway = await startGateway(env);
   const baseUrl = `http://127.0.0.1:${gateway.port}`;

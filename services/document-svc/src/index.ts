@@ -1,5 +1,5 @@
 import { EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
-import { createBlobStore } from '@rag/blob-store';
+import { STAGING_BUCKET, createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
 import { Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
 import { documentConfig } from './config.js';
@@ -10,6 +10,7 @@ import { MetadataService } from './domain/metadata.service.js';
 import { ParseService } from './domain/parse.service.js';
 import type { ChunkCleaner, DatasetPort } from './domain/ports.js';
 import { RetrievalService } from './domain/retrieval.service.js';
+import { StagingSweeper } from './domain/staging-sweeper.js';
 import { chunkHandlers } from './handlers/chunk.handlers.js';
 import { documentHandlers } from './handlers/document.handlers.js';
 import { BusModelPort } from './models-port.js';
@@ -19,6 +20,7 @@ import { watchExhaustedTasks } from './queue/exhausted-tasks.js';
 const OUTBOX_TABLE = 'document_outbox';
 
 export { documentConfig };
+export { documentIdFor } from './domain/document.service.js';
 
 /** document-svc: documents, parse control, chunks, retrieval and the Dify endpoint. */
 export const documentService: ServiceDefinition<typeof documentConfig> = {
@@ -43,7 +45,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
       setAvailability: async (tenantId, _datasetId, documentId, available) => void (await index.setAvailability(tenantId, documentId, available)),
       cancelTask: async (doc) => (doc.current_task_id ? queue.cancel(doc.current_task_id, doc.id) : undefined),
     };
-    const documents = new DocumentService(db, datasets, blobs, outbox, cleaner, { maxFilesPerTenant: config.MAX_FILE_NUM_PER_USER });
+    const documents = new DocumentService(db, datasets, blobs, outbox, cleaner, { maxFilesPerTenant: config.MAX_FILE_NUM_PER_USER, stagingMaxAgeMs: config.UPLOAD_STAGING_MAX_AGE_MS });
     const parsing = new ParseService(db, datasets, outbox, queue, cleaner);
     const chunks = new ChunkService(db, datasets, index, models, outbox);
     const retrieval = new RetrievalService(db, datasets, index, models);
@@ -59,14 +61,30 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
           await documents.removeDocuments(await documents.repo.allOfDeletedDataset(datasetId));
           await index.deleteByDataset(tenant_id ?? event.tenant_id, datasetId);
           await blobs.deletePrefix(datasetId, '');
+          await blobs.deletePrefix(STAGING_BUCKET, `${datasetId}/`);
         }
       },
     });
     const exhausted = await watchExhaustedTasks(bus, logger, parsing);
+    const sweeper = new StagingSweeper(blobs, documents.repo, config.UPLOAD_STAGING_MAX_AGE_MS);
+    let sweeping: Promise<unknown> = Promise.resolve();
+    let busy = false;
+    const sweepTimer = setInterval(() => {
+      if (busy) return; // a slow sweep is not overlapped by the next one
+      busy = true;
+      sweeping = sweeper
+        .sweep()
+        .then((r) => (r.staged ? logger.info(r, 'removed unclaimed staged uploads') : undefined))
+        .catch((err) => logger.warn({ err }, 'staged upload sweep failed'))
+        .finally(() => (busy = false));
+    }, config.UPLOAD_STAGING_SWEEP_MS);
+    sweepTimer.unref();
 
     return {
       handlers: { ...documentHandlers(documents, parsing, metadata), ...chunkHandlers(chunks, retrieval) },
       stop: async () => {
+        clearInterval(sweepTimer);
+        await sweeping;
         await exhausted.stop();
         await datasetDeletions.stop();
         await outbox.stop();

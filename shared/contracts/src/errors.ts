@@ -62,6 +62,7 @@ export const ErrorRegistry = {
   FILE_TOO_LARGE: { code: RetCode.ARGUMENT_ERROR, template: '{filename}: File size exceeds the limit of {limit} bytes.' },
   DATASET_LOOKUP: { code: RetCode.EXCEPTION_ERROR, template: 'LookupError("Can\'t find the dataset with ID {dataset_id}!")' },
   UPLOAD_FAILED: { code: RetCode.SERVER_ERROR, template: '{lines}' },
+  UPLOAD_NOT_STAGED: { code: RetCode.SERVER_ERROR, template: '{filename}: The uploaded file was not found; upload it again.' },
   MULTIPART_MALFORMED: { code: RetCode.ARGUMENT_ERROR, template: 'Malformed multipart body: {reason}' },
   UPLOAD_LIMIT: { code: RetCode.ARGUMENT_ERROR, template: 'The upload exceeds the limit of {limit} {what} per request.' },
   DATASET_NOT_YOURS_TRAILING: { code: RetCode.DATA_ERROR, template: "You don't own the dataset {dataset_id}. " },

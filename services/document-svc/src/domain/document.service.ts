@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { STAGING_BUCKET, stagingDatasetOf } from '@rag/blob-store';
 import { EventTypes, RagError, deepMerge, methodDefaults, type CallerContext, type Dataset } from '@rag/contracts';
 import type { Knex } from '@rag/platform';
 import { DocumentRepository, ORDERABLE_COLUMNS, RunState, runDigit, toApi, toUploadApi, type DocumentRow } from '../data/document.repository.js';
@@ -7,10 +9,18 @@ import { dedupe, pyInt, pyList } from './py.js';
 import type { BlobPort, ChunkCleaner, DatasetPort, EventPort } from './ports.js';
 
 export interface StagedFile {
-  /** The document id the gateway minted; the blob is stored at bucket = dataset id, key = this id. */
-  id: string;
+  /** Where the gateway staged the file: STAGING_BUCKET, key `<dataset id>/<uuid>`. */
+  staged_key: string;
   filename: string;
   size: number;
+}
+
+/**
+ * The document id of a staged file: minted here, derived from the staging key so that the sweeper
+ * can find (and remove) the document's file when a crash left it copied but never committed.
+ */
+export function documentIdFor(stagedKey: string): string {
+  return createHash('sha256').update(`document:${stagedKey}`).digest('hex').slice(0, 32);
 }
 
 const DOCUMENT_METHODS = new Set(['naive', 'manual', 'qa', 'table', 'paper', 'book', 'laws', 'presentation', 'picture', 'one', 'knowledge_graph', 'email', 'tag']);
@@ -49,7 +59,7 @@ export class DocumentService {
     private readonly blobs: BlobPort,
     private readonly events: EventPort,
     private readonly chunks: ChunkCleaner,
-    private readonly limits: { maxFilesPerTenant: number },
+    private readonly limits: { maxFilesPerTenant: number; stagingMaxAgeMs: number },
   ) {
     this.repo = new DocumentRepository(db);
   }
@@ -65,24 +75,33 @@ export class DocumentService {
     return dataset;
   }
 
+  /**
+   * Stores the documents of an upload the gateway staged: mints their ids, copies each staged file
+   * to the document's key (bucket = dataset id, key = document id) before the rows are committed,
+   * then removes the staged files. So no row ever points at a missing file; a crash leaves only
+   * files without rows, which the staging sweeper removes.
+   */
   async upload(ctx: CallerContext, datasetId: string, files: StagedFile[], parentPath?: string): Promise<Record<string, unknown>[]> {
     const dataset = await this.checkUpload(ctx, datasetId);
     const taken = await this.repo.namesInDataset(datasetId);
     let count = this.limits.maxFilesPerTenant > 0 ? await this.repo.countByTenant(dataset.tenant_id) : 0;
     const errors: string[] = [];
-    const rows: DocumentRow[] = [];
-    const rejected: StagedFile[] = [];
+    const accepted: { file: StagedFile; row: DocumentRow }[] = [];
     const prefix = sanitizeParentPath(parentPath);
+    const fresh = await this.freshStagedKeys(datasetId);
     for (const f of files) {
+      // Only a file staged for this dataset, recently enough that the sweeper cannot take it meanwhile.
+      if (stagingDatasetOf(f.staged_key) !== datasetId || !fresh.has(f.staged_key)) {
+        errors.push(new RagError('UPLOAD_NOT_STAGED', { filename: f.filename }).message);
+        continue;
+      }
       const type = documentType(f.filename);
       if (type === 'other') {
         errors.push(`${f.filename}: This type of file has not been supported yet!`);
-        rejected.push(f);
         continue;
       }
       if (this.limits.maxFilesPerTenant > 0 && count >= this.limits.maxFilesPerTenant) {
         errors.push(`${f.filename}: Exceed the maximum file number of a free user!`);
-        rejected.push(f);
         continue;
       }
       count++;
@@ -90,48 +109,71 @@ export class DocumentService {
       taken.add(name);
       const now = Date.now();
       const method = chunkMethodFor(name, dataset.chunk_method);
-      rows.push({
-        id: f.id,
-        tenant_id: dataset.tenant_id,
-        dataset_id: datasetId,
-        name,
-        location: prefix ? `${prefix}/${name}` : name,
-        size: f.size,
-        type,
-        suffix: suffixOf(name),
-        source_type: 'local',
-        chunk_method: method,
-        pipeline_id: dataset.pipeline_id,
-        parser_config: structuredClone(dataset.parser_config),
-        meta_fields: {},
-        created_by: ctx.userId || ctx.tenantId,
-        thumbnail: null,
-        chunk_count: 0,
-        token_count: 0,
-        progress: 0,
-        progress_msg: '',
-        process_begin_at: null,
-        process_duration: 0,
-        run: RunState.UNSTART,
-        status: '1',
-        current_task_id: null,
-        create_time: now,
-        update_time: now,
+      accepted.push({
+        file: f,
+        row: {
+          id: documentIdFor(f.staged_key),
+          tenant_id: dataset.tenant_id,
+          dataset_id: datasetId,
+          name,
+          location: prefix ? `${prefix}/${name}` : name,
+          size: fresh.get(f.staged_key)!,
+          type,
+          suffix: suffixOf(name),
+          source_type: 'local',
+          chunk_method: method,
+          pipeline_id: dataset.pipeline_id,
+          parser_config: structuredClone(dataset.parser_config),
+          meta_fields: {},
+          created_by: ctx.userId || ctx.tenantId,
+          thumbnail: null,
+          chunk_count: 0,
+          token_count: 0,
+          progress: 0,
+          progress_msg: '',
+          process_begin_at: null,
+          process_duration: 0,
+          run: RunState.UNSTART,
+          status: '1',
+          current_task_id: null,
+          create_time: now,
+          update_time: now,
+        },
       });
     }
-    await Promise.all(rejected.map((f) => this.blobs.delete(datasetId, f.id)));
+    const rows: DocumentRow[] = [];
+    for (const { file, row } of accepted) {
+      if (await this.blobs.copy(STAGING_BUCKET, file.staged_key, datasetId, row.id)) rows.push(row);
+      else errors.push(new RagError('UPLOAD_NOT_STAGED', { filename: file.filename }).message);
+    }
+    const ownStaged = files.filter((f) => stagingDatasetOf(f.staged_key) === datasetId);
     if (rows.length) {
-      await this.db.transaction(async (trx) => {
-        await this.repo.with(trx).insertMany(rows);
-        await this.events.add(trx, EventTypes.documentUploaded, dataset.tenant_id, {
-          dataset_id: datasetId,
-          documents: rows.map((r) => ({ id: r.id, name: r.name, size: r.size, type: r.type })),
+      try {
+        await this.db.transaction(async (trx) => {
+          await this.repo.with(trx).insertMany(rows);
+          await this.events.add(trx, EventTypes.documentUploaded, dataset.tenant_id, {
+            dataset_id: datasetId,
+            documents: rows.map((r) => ({ id: r.id, name: r.name, size: r.size, type: r.type })),
+          });
         });
-      });
+      } catch (err) {
+        // Nothing was committed: the copies are garbage, and the staged files go with the failed request.
+        await Promise.allSettled(rows.map((r) => this.blobs.delete(datasetId, r.id)));
+        await Promise.allSettled(ownStaged.map((f) => this.blobs.delete(STAGING_BUCKET, f.staged_key)));
+        throw err;
+      }
       void this.events.flush().catch(() => undefined);
     }
+    await Promise.allSettled(ownStaged.map((f) => this.blobs.delete(STAGING_BUCKET, f.staged_key)));
     if (errors.length) throw new RagError('UPLOAD_FAILED', { lines: errors.join('\n') });
     return rows.map(toUploadApi);
+  }
+
+  /** Staged files of the dataset younger than half the sweep age, with their sizes. */
+  private async freshStagedKeys(datasetId: string): Promise<Map<string, number>> {
+    const since = Date.now() - this.limits.stagingMaxAgeMs / 2;
+    const entries = await this.blobs.list(STAGING_BUCKET, `${datasetId}/`);
+    return new Map(entries.filter((e) => e.modifiedAt >= since).map((e) => [e.key, e.size]));
   }
 
   async list(ctx: CallerContext, datasetId: string, q: Record<string, string[]>): Promise<{ total: number; docs: Record<string, unknown>[] }> {

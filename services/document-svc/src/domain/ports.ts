@@ -16,6 +16,9 @@ export interface BlobPort {
   delete(bucket: string, key: string): Promise<void>;
   deletePrefix(bucket: string, prefix: string): Promise<number>;
   stat(bucket: string, key: string): Promise<{ size: number } | null>;
+  /** False when the source is missing. */
+  copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<boolean>;
+  list(bucket: string, prefix: string): Promise<{ key: string; size: number; modifiedAt: number }[]>;
 }
 
 export interface EventPort {

@@ -2,11 +2,11 @@ import { Transform, type Readable } from 'node:stream';
 import type { Request } from 'express';
 import busboy from 'busboy';
 import { RagError } from '@rag/contracts';
-import type { BlobStore } from '@rag/blob-store';
-import { uuid1 } from '@rag/platform';
+import { STAGING_BUCKET, newStagingKey, type BlobStore } from '@rag/blob-store';
 
+/** A file part staged for document-svc, which mints the document id and moves the file to it. */
 export interface StoredPart {
-  id: string;
+  staged_key: string;
   filename: string;
   size: number;
 }
@@ -23,14 +23,15 @@ export interface UploadLimits {
 const MAX_FIELD_BYTES = 64 * 1024;
 
 /**
- * Streams every `file` part of a multipart upload straight into the BlobStore (bucket = dataset
- * id, key = a new id), never buffering whole files. Returns the stored parts and the text fields.
+ * Streams every `file` part of a multipart upload straight into the BlobStore's staging bucket
+ * (key = `<dataset id>/<new uuid>`, see shared/blob-store staging.ts), never buffering whole files.
+ * Returns the staged parts and the text fields. The gateway owns only these staging keys.
  *
  * Every stream and promise here has its error handled: a body that ends early, is garbled, breaks
  * a limit or is cut by the client ends in a RagError for the route to answer in the contract's
  * envelope (never an unhandled rejection), and the parts already stored are removed again.
  */
-export async function storeUploadParts(req: Request, blobs: BlobStore, bucket: string, limits: UploadLimits): Promise<{ files: StoredPart[]; fields: Record<string, string> }> {
+export async function storeUploadParts(req: Request, blobs: BlobStore, datasetId: string, limits: UploadLimits): Promise<{ files: StoredPart[]; fields: Record<string, string> }> {
   const files: StoredPart[] = [];
   const fields: Record<string, string> = {};
   // Each write settles to its own error (or undefined): no promise here can reject unobserved.
@@ -100,7 +101,7 @@ export async function storeUploadParts(req: Request, blobs: BlobStore, bucket: s
         refusal ??= new RagError('FILE_NAME_TOO_LONG');
         return void stream.resume();
       }
-      const part: StoredPart = { id: uuid1(), filename, size: 0 };
+      const part: StoredPart = { staged_key: newStagingKey(datasetId), filename, size: 0 };
       files.push(part);
       stream.on('limit', () => (refusal ??= new RagError('FILE_TOO_LARGE', { filename, limit: limits.maxFileBytes })));
       // Count the bytes on their way to the store (a 'data' listener would drain the stream first).
@@ -117,7 +118,7 @@ export async function storeUploadParts(req: Request, blobs: BlobStore, bucket: s
       stream.on('error', (err) => counted.destroy(err));
       stream.on('close', () => open.delete(stream));
       writes.push(
-        blobs.put(bucket, part.id, stream.pipe(counted)).then(
+        blobs.put(STAGING_BUCKET, part.staged_key, stream.pipe(counted)).then(
           () => undefined,
           (err: unknown) => {
             failure ??= err;
@@ -136,7 +137,7 @@ export async function storeUploadParts(req: Request, blobs: BlobStore, bucket: s
   await Promise.all(writes);
   const problem = failure ?? refusal;
   if (problem) {
-    await Promise.allSettled(files.map((f) => blobs.delete(bucket, f.id)));
+    await Promise.allSettled(files.map((f) => blobs.delete(STAGING_BUCKET, f.staged_key)));
     // A RagError is the request's fault; anything else is the store's, answered as a server error.
     throw problem;
   }

@@ -34,13 +34,10 @@ async function upload(ctx: RouteContext): Promise<void> {
     maxTotalBytes: deps.config.UPLOAD_MAX_REQUEST_BYTES,
   });
   if (!files.length) throw new RagError('NO_FILE_PART');
-  try {
-    await forward(ctx, Subjects.document.upload, { body: { files, parent_path: fields.parent_path }, params: { dataset_id: datasetId } }, 'R');
-  } catch (err) {
-    // The service never saw the files: remove them so nothing is orphaned.
-    await Promise.allSettled(files.map((f) => deps.blobs.delete(datasetId, f.id)));
-    throw err;
-  }
+  // document-svc mints the document ids, moves the staged files to them and removes what it
+  // consumed. If the call fails or times out it may still have committed, so the gateway leaves the
+  // staged files alone: document-svc's sweeper removes any nobody claimed.
+  await forward(ctx, Subjects.document.upload, { body: { files, parent_path: fields.parent_path }, params: { dataset_id: datasetId } }, 'R');
 }
 
 async function download(ctx: RouteContext): Promise<void> {

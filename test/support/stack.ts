@@ -39,6 +39,8 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     HOST: '127.0.0.1',
     PARSE_ACK_WAIT_MS: '4000',
     PARSE_HEARTBEAT_MS: '1000',
+    // The scripted model server listens on 127.0.0.1; tests of the address guard override this.
+    MODEL_ALLOW_PRIVATE_NETWORKS: 'true',
     ...(mariadb ? { DATABASE_URL: mariadb.url } : {}),
     ...(opts.env ?? {}),
   };

@@ -1,8 +1,9 @@
 import { blobStoreConfig } from '@rag/blob-store';
-import { env, type ConfigSpec } from '@rag/platform';
+import { env, modelNetworkConfig, type ConfigSpec } from '@rag/platform';
 
 export const documentConfig = {
   ...blobStoreConfig,
+  ...modelNetworkConfig,
   MAX_FILE_NUM_PER_USER: env.int(0, 'Most documents a tenant may upload (0 = no limit)', 0, Number.MAX_SAFE_INTEGER),
   ES_URL: env.optional('Elasticsearch URL for the chunk index; unset = the embedded SQLite index under DATA_DIR/index'),
   ES_INDEX_PREFIX: env.string('ragflow_', 'Prefix of the per-tenant Elasticsearch index names'),

@@ -42,6 +42,10 @@ export const ErrorRegistry = {
   /** A model reference the tenant has not configured, as RAGFlow's model lookup raises it (repr of a LookupError). */
   MODEL_NOT_AUTHORIZED: { code: RetCode.EXCEPTION_ERROR, template: "LookupError('Model({model}) not authorized')" },
   MODEL_TYPE_NOT_SET: { code: RetCode.EXCEPTION_ERROR, template: "LookupError('Type of {model_type} model is not set.')" },
+  MODEL_ENDPOINT_BLOCKED: {
+    code: RetCode.DATA_ERROR,
+    template: 'The model endpoint {url} is not allowed: {reason}. Private, loopback and link-local networks are only reachable when the operator allows them (MODEL_ALLOW_PRIVATE_NETWORKS, MODEL_ALLOWED_NETWORKS).',
+  },
   // datasets (§5)
   DATASET_NAME_BYTES: { code: RetCode.DATA_ERROR, template: 'Dataset name length is {length} which is large than 128' },
   DATASET_TENANT_NOT_FOUND: { code: RetCode.PERMISSION_ERROR, template: 'Tenant not found' },

@@ -32,7 +32,7 @@ export const ErrorRegistry = {
   LOGIN_DISABLED: { code: RetCode.FORBIDDEN, template: 'This account has been disabled, please contact the administrator!' },
   LOGIN_MISMATCH: { code: RetCode.AUTHENTICATION_ERROR, template: 'Email and password do not match!' },
   /** Login failures throttled per account and per client address (services/gateway/src/auth/throttle.ts). */
-  LOGIN_THROTTLED: { code: RetCode.AUTHENTICATION_ERROR, template: 'Too many failed login attempts. Try again in {seconds} seconds.' },
+  LOGIN_THROTTLED: { code: RetCode.AUTHENTICATION_ERROR, template: 'Too many failed login attempts. Try again in {wait}.' },
   /** The per-API-key request limit (API_KEY_REQUESTS_PER_MINUTE), answered with HTTP 429 and Retry-After. */
   API_KEY_RATE_LIMITED: { code: RetCode.TOO_MANY_REQUESTS, template: 'Too many requests for this API key (limit {limit} per minute). Try again in {seconds} seconds.' },
   PASSWORD_ERROR: { code: RetCode.AUTHENTICATION_ERROR, template: 'Password error!' },

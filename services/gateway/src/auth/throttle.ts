@@ -8,12 +8,14 @@ import type { RouteContext, RouteDef } from '../http/route.js';
 /**
  * Login throttling, shared by every gateway replica through one NATS KV bucket. Login attempts are
  * counted per account and per client address inside a window, before the password is checked: an
- * attempt takes a slot with compare-and-set, so a burst of parallel guesses gets no more than the
- * limit, whichever replicas it lands on. Once the slots of the window are used, further attempts
- * are refused for the lockout time with the contract's failed-login code (109) and the wait in the
- * message, without asking account-svc (so a locked attacker costs no password hashing either). A
- * successful login clears the account's count and gives its address slot back, so one valid
- * account cannot launder guesses at others but a shared address is not punished for successes.
+ * attempt takes a slot with compare-and-set (it counts as a failure until it succeeds), so a burst
+ * of parallel guesses gets no more attempts than the limit, whichever replicas it lands on; the
+ * rest are told to retry in a second. When a failure fills the window's slots, the account or
+ * address is locked for the lockout time: attempts get the contract's failed-login code (109) with
+ * the wait in the message, without asking account-svc (so a locked attacker costs no password
+ * hashing either). A success clears the account's count and gives the address its slot back, so
+ * one valid account cannot launder guesses at others and a busy shared address is never locked
+ * by its successes.
  *
  * One throttle per login surface (`scope`): the user login today, the admin login later, each with
  * its own keys and limits in the same bucket.
@@ -118,18 +120,27 @@ export class LoginThrottle {
     }
   }
 
-  /** Takes an attempt slot on a key: 0 when granted, else the seconds of the lockout. */
+  /**
+   * Takes an attempt slot on a key: 0 when granted, else the seconds to wait: the lockout's rest,
+   * or one second while the slots are held by attempts still running.
+   */
   private take(kv: KV, key: string): Promise<number> {
     const limit = this.limitOf(key);
     return this.change(kv, key, (c, now) => {
       if (c && c.lockedUntil > now) return { next: c, result: Math.ceil((c.lockedUntil - now) / 1000) };
       const current = !c || now - c.windowStart > this.limits.windowMs ? { failures: 0, windowStart: now, lockedUntil: 0 } : c;
-      if (current.failures >= limit) {
-        // The window's attempts are used up: lock, and count afresh once the lockout ends.
-        const lockedUntil = now + this.limits.lockoutMs;
-        return { next: { failures: 0, windowStart: lockedUntil, lockedUntil }, result: Math.ceil(this.limits.lockoutMs / 1000) };
-      }
+      if (current.failures >= limit) return { next: c ?? null, result: 1 };
       return { next: { ...current, failures: current.failures + 1 }, result: 0 };
+    });
+  }
+
+  /** The attempt failed (its slot stays taken): a full window locks the key, counting afresh after the lockout. */
+  private lockIfFull(kv: KV, key: string): Promise<void> {
+    const limit = this.limitOf(key);
+    return this.change(kv, key, (c, now) => {
+      if (!c || c.lockedUntil > now || c.failures < limit) return { next: c ?? null, result: undefined };
+      const lockedUntil = now + this.limits.lockoutMs;
+      return { next: { failures: 0, windowStart: lockedUntil, lockedUntil }, result: undefined };
     });
   }
 
@@ -151,6 +162,12 @@ export class LoginThrottle {
     const addressWait = address ? await this.take(kv, address) : 0;
     if (addressWait && account) await this.giveBack(kv, account);
     return addressWait;
+  }
+
+  /** After a failed login: its slots stay taken; a key whose window is full is locked. */
+  async failed(who: LoginParty): Promise<void> {
+    const kv = await this.bucket();
+    for (const key of [this.accountKey(who), this.addressKey(who)]) if (key) await this.lockIfFull(kv, key);
   }
 
   /** After a successful login: the account starts afresh, the address gets its slot back. */
@@ -177,13 +194,13 @@ export class LoginThrottle {
     }
     if (wait > 0) {
       onLocked(wait);
-      throw new RagError('LOGIN_THROTTLED', { seconds: wait }, false);
+      throw new RagError('LOGIN_THROTTLED', { wait: wait === 1 ? '1 second' : `${wait} seconds` }, false);
     }
-    if (!(await attempt())) return;
+    const ok = await attempt();
     try {
-      await this.succeeded(who);
+      await (ok ? this.succeeded(who) : this.failed(who));
     } catch (err) {
-      this.logger.warn({ err, scope: this.scope }, 'login throttle unavailable; success not recorded');
+      this.logger.warn({ err, scope: this.scope }, 'login throttle unavailable; outcome not recorded');
     }
   }
 }

@@ -35,6 +35,7 @@ describe('abuse resistance end to end', () => {
       env: {
         // The production default: model endpoints may not reach private networks.
         MODEL_ALLOW_PRIVATE_NETWORKS: 'false',
+        MODEL_ALLOWED_NETWORKS: '',
         LOGIN_MAX_FAILURES: '3',
         LOGIN_MAX_FAILURES_PER_ADDRESS: '0',
         LOGIN_LOCKOUT_SECONDS: '120',

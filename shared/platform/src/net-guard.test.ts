@@ -30,6 +30,10 @@ test('loopback, private, link-local and other special ranges are recognised in I
     ['172.32.0.1', undefined],
     ['2606:4700:4700::1111', undefined],
     ['::ffff:8.8.8.8', undefined],
+    ['1:2:3:4:5:6:7:8', undefined],
+    ['fe80::1%eth0', 'link-local'],
+    ['0:0:0:0:0:ffff:10.0.0.1', 'private'],
+    ['::', 'unspecified'],
   ];
   for (const [address, expected] of cases) assert.equal(blockedRange(address), expected, address);
 });

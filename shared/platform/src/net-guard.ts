@@ -55,29 +55,24 @@ function parseV4(text: string): Bytes | undefined {
 }
 
 function parseV6(text: string): Bytes | undefined {
-  const bare = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (isIP(bare) !== 6) return undefined;
-  let head = bare;
-  let tailV4: Bytes = [];
-  const lastColon = head.lastIndexOf(':');
-  if (head.slice(lastColon + 1).includes('.')) {
-    tailV4 = parseV4(head.slice(lastColon + 1)) ?? [];
-    head = head.slice(0, lastColon + 1) + (head[lastColon - 1] === ':' ? '' : '0');
-    if (head.endsWith(':0')) head = head.slice(0, -2);
+  let t = text.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (isIP(t) !== 6) return undefined;
+  // A trailing dotted quad (`::ffff:1.2.3.4`) becomes the two groups it stands for.
+  if (t.includes('.')) {
+    const colon = t.lastIndexOf(':');
+    const v4 = parseV4(t.slice(colon + 1));
+    if (!v4) return undefined;
+    t = `${t.slice(0, colon + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
   }
-  const groupsWanted = 8 - tailV4.length / 2;
-  const [left, right] = head.includes('::') ? head.split('::') : [head, undefined];
-  const leftGroups = left ? left.split(':').filter((g) => g !== '') : [];
-  const rightGroups = right ? right.split(':').filter((g) => g !== '') : [];
-  const fill = right === undefined ? [] : Array<string>(groupsWanted - leftGroups.length - rightGroups.length).fill('0');
-  const groups = [...leftGroups, ...fill, ...rightGroups];
-  if (groups.length !== groupsWanted) return undefined;
-  const out: Bytes = [];
-  for (const g of groups) {
+  const [left, right] = t.split('::') as [string, string | undefined];
+  const head = left ? left.split(':') : [];
+  const tail = right ? right.split(':') : [];
+  const groups = right === undefined ? head : [...head, ...Array<string>(8 - head.length - tail.length).fill('0'), ...tail];
+  if (groups.length !== 8) return undefined;
+  return groups.flatMap((g) => {
     const n = Number.parseInt(g, 16);
-    out.push(n >> 8, n & 0xff);
-  }
-  return [...out, ...tailV4];
+    return [n >> 8, n & 0xff];
+  });
 }
 
 /** An address as bytes: 4 for IPv4, 16 for IPv6; undefined when the text is no IP address. */

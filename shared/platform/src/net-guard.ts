@@ -179,10 +179,6 @@ export class NetworkGuard {
     this.#cidrs = policy.allow.map((e) => parseCidr(e.replace(/^\[|\]$/g, ''))).filter((c): c is Cidr => c !== undefined);
   }
 
-  get allowsEverything(): boolean {
-    return this.#policy.allowPrivate;
-  }
-
   /** Throws BlockedAddressError when `address` (reached for `host`) may not be called. */
   checkAddress(host: string, address: string): void {
     if (this.#policy.allowPrivate || this.#hosts.has(host.toLowerCase())) return;

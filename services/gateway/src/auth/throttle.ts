@@ -106,7 +106,10 @@ export class LoginThrottle {
   private async change<T>(kv: KV, key: string, edit: (current: Counter | undefined, now: number) => { next: Counter | null; result: T }): Promise<T> {
     for (let i = 0; ; i++) {
       const entry = await kv.get(key);
-      const { next, result } = edit(LoginThrottle.read(entry), this.now());
+      const current = LoginThrottle.read(entry);
+      const { next, result } = edit(current, this.now());
+      // Nothing changed (a refusal, an unknown key): no write.
+      if (next === current || (next === null && current === undefined)) return result;
       try {
         if (next === null) {
           if (entry) await kv.delete(key, { previousSeq: entry.revision });

@@ -110,3 +110,29 @@ test('fetch refuses to connect to a blocked address: literals, names resolved at
   const open = new NetworkGuard(ALLOW_ALL);
   assert.equal(await (await open.fetch(`http://127.0.0.1:${port}/`)).text(), 'ok');
 });
+
+test('DNS rebinding gains nothing: a name that passed the early check is checked again when the connection is made', async (t) => {
+  let hits = 0;
+  const { server, port } = await listen((_req, res) => {
+    hits++;
+    res.end('internal');
+  });
+  t.after(() => server.close());
+  // The attacker's name server answers a public address first, then loopback.
+  const answers = ['93.184.216.34', '127.0.0.1'];
+  let asked = 0;
+  const rebinding = async () => [{ address: answers[Math.min(asked++, answers.length - 1)]!, family: 4 }];
+  const guard = new NetworkGuard(DENY_PRIVATE, rebinding);
+  t.after(() => guard.close());
+  const url = `http://rebind.attacker.example:${port}/`;
+  await guard.checkUrl(url);
+  const refused = await guard.fetch(url).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  const blocked = blockedCause(refused);
+  assert.ok(blocked, `connect-time refusal, got ${String(refused)}`);
+  assert.equal(blocked.message, 'rebind.attacker.example resolves to 127.0.0.1, a loopback address');
+  assert.equal(asked, 2, 'the name was resolved again for the connection');
+  assert.equal(hits, 0);
+});

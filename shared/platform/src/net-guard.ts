@@ -167,14 +167,22 @@ const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
  * Decides per host and per address. Host names on the allow-list pass whatever they resolve to
  * (the operator named them); everything else passes only when every address is public or allowed.
  */
+/** Resolves a name to all its addresses; `dns.lookup` unless a test scripts the answers. */
+export type Resolve = (host: string, family?: number) => Promise<LookupAddress[]>;
+
+const systemResolve: Resolve = (host, family) =>
+  new Promise((resolve, reject) => dnsLookup(host, { all: true, family: family ?? 0 }, (err, list) => (err ? reject(err) : resolve(list))));
+
 export class NetworkGuard {
   readonly #policy: NetworkPolicy;
   readonly #hosts: Set<string>;
   readonly #cidrs: Cidr[];
+  readonly #resolve: Resolve;
   #agent: Agent | undefined;
 
-  constructor(policy: NetworkPolicy = DENY_PRIVATE) {
+  constructor(policy: NetworkPolicy = DENY_PRIVATE, resolve: Resolve = systemResolve) {
     this.#policy = policy;
+    this.#resolve = resolve;
     this.#hosts = new Set(policy.allow.filter((e) => !e.includes('/') && !parseAddress(e)).map((e) => e.toLowerCase()));
     this.#cidrs = policy.allow.map((e) => parseCidr(e.replace(/^\[|\]$/g, ''))).filter((c): c is Cidr => c !== undefined);
   }
@@ -205,23 +213,24 @@ export class NetworkGuard {
     this.checkUrlStatic(parsed);
     const host = hostOf(parsed);
     if (this.#policy.allowPrivate || parseAddress(host) || this.#hosts.has(host)) return;
-    const addresses = await new Promise<LookupAddress[]>((resolve, reject) => dnsLookup(host, { all: true }, (err, list) => (err ? reject(err) : resolve(list))));
-    for (const a of addresses) this.checkAddress(host, a.address);
+    for (const a of await this.#resolve(host)) this.checkAddress(host, a.address);
   }
 
   /** A `dns.lookup` for sockets that fails the connection when the host resolves to a blocked address. */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, list) => {
-      if (err) return callback(err, '', 0);
-      try {
-        for (const a of list) this.checkAddress(hostname, a.address);
-      } catch (blocked) {
-        return callback(blocked as NodeJS.ErrnoException, '', 0);
-      }
-      if (options.all) return (callback as unknown as (e: null, l: LookupAddress[]) => void)(null, list);
-      const first = list[0]!;
-      callback(null, first.address, first.family);
-    });
+    this.#resolve(hostname, options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : (options.family as number | undefined)).then(
+      (list) => {
+        try {
+          if (!list.length) throw Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' });
+          for (const a of list) this.checkAddress(hostname, a.address);
+        } catch (refused) {
+          return callback(refused as NodeJS.ErrnoException, '', 0);
+        }
+        if (options.all) return (callback as unknown as (e: null, l: LookupAddress[]) => void)(null, list);
+        callback(null, list[0]!.address, list[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, '', 0),
+    );
   };
 
   /**

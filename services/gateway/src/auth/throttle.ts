@@ -211,23 +211,37 @@ export class LoginThrottle {
 /**
  * A login route handler under a throttle: the account is what `account` reads from the request
  * (the e-mail), the address is express's `req.ip` (X-Forwarded-For only under TRUST_PROXY), and a
- * login token in the `Authorization` response header means the login succeeded.
+ * login token in the `Authorization` response header means the login succeeded. The answer is
+ * held until the outcome is recorded, so a client that waits for it meets the lock at its very
+ * next attempt.
  */
 export function throttledLogin(
   account: (ctx: RouteContext) => unknown,
   handle: RouteDef['handle'],
   throttle: (ctx: RouteContext) => LoginThrottle = (ctx) => ctx.deps.loginThrottle,
 ): RouteDef['handle'] {
-  return (ctx) => {
+  return async (ctx) => {
     const email = account(ctx);
     const who = { account: typeof email === 'string' ? email : undefined, address: ctx.req.ip };
-    return throttle(ctx).around(
-      who,
-      async () => {
-        await handle(ctx);
-        return ctx.res.hasHeader('Authorization');
-      },
-      (seconds) => ctx.res.setHeader('Retry-After', String(seconds)),
-    );
+    const res = ctx.res;
+    const send = res.json.bind(res);
+    let held: { body: unknown } | undefined;
+    res.json = ((body: unknown) => {
+      held = { body };
+      return res;
+    }) as typeof res.json;
+    try {
+      await throttle(ctx).around(
+        who,
+        async () => {
+          await handle(ctx);
+          return res.hasHeader('Authorization');
+        },
+        (seconds) => res.setHeader('Retry-After', String(seconds)),
+      );
+    } finally {
+      res.json = send;
+      if (held) send(held.body);
+    }
   };
 }

@@ -20,7 +20,8 @@ deps-fresh: # npm ci when node_modules is missing or package-lock.json changed s
 	@if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then $(NPM_CI); fi
 
 up: deps-present build ## build, then run nats-server + every service + the gateway on http://127.0.0.1:9380 (Ctrl-C stops)
-	node services/launcher/dist/main.js
+	# one machine: local model servers (Ollama on localhost) are fine unless the caller says otherwise
+	MODEL_ALLOW_PRIVATE_NETWORKS=$${MODEL_ALLOW_PRIVATE_NETWORKS:-true} node services/launcher/dist/main.js
 
 build: deps-present ## compile every workspace (tsc -b)
 	npx tsc -b

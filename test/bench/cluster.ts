@@ -110,6 +110,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<Cluster> 
     NATS_URL: nats.url,
     DATA_DIR: dataDir,
     LOG_LEVEL: opts.logLevel ?? 'warn',
+    // The streaming bench's scripted model server listens on 127.0.0.1.
+    MODEL_ALLOW_PRIVATE_NETWORKS: 'true',
     ...(opts.env ?? {}),
   };
   const children: ChildService[] = [];

@@ -39,6 +39,9 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     HOST: '127.0.0.1',
     PARSE_ACK_WAIT_MS: '4000',
     PARSE_HEARTBEAT_MS: '1000',
+    // The scripted model server listens on 127.0.0.1: allowed by list, so model calls take the
+    // guarded connection path production uses. Tests of the address guard override this.
+    MODEL_ALLOWED_NETWORKS: '127.0.0.1/32',
     ...(mariadb ? { DATABASE_URL: mariadb.url } : {}),
     ...(opts.env ?? {}),
   };

@@ -1,4 +1,4 @@
-import { env, type ConfigSpec } from '@rag/platform';
+import { env, modelNetworkConfig, type ConfigSpec } from '@rag/platform';
 
 /**
  * Keys account-svc reads besides the common and database ones (docs/configuration.md). The
@@ -6,6 +6,7 @@ import { env, type ConfigSpec } from '@rag/platform';
  * `user_default_llm`); an empty value leaves that default unset.
  */
 export const accountConfig = {
+  ...modelNetworkConfig,
   DEFAULT_CHAT_MODEL: env.string('extractive-answerer@Builtin', 'Chat model new tenants start with (`<model>@<factory>`)'),
   DEFAULT_EMBEDDING_MODEL: env.string('hashing-embedder-384@Builtin', 'Embedding model new tenants start with (`<model>@<factory>`)'),
   DEFAULT_RERANK_MODEL: env.string('', 'Rerank model new tenants start with; empty = none'),

@@ -1,5 +1,5 @@
 import { ServiceNames } from '@rag/contracts';
-import { Outbox, type ServiceDefinition } from '@rag/platform';
+import { Outbox, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { accountConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { ApiTokenRepository } from './data/api-token.repository.js';
@@ -60,7 +60,7 @@ export const accountService: ServiceDefinition<typeof accountConfig> = {
       ...userHandlers(new UserService(users, hasher, defaults, events), new SessionService(users, hasher, events)),
       ...apiKeyHandlers(new ApiKeyService(tokens, tenants, users, events)),
       ...tenantHandlers(new TenantService(tenants, models, events)),
-      ...modelHandlers(new ModelService(models, events)),
+      ...modelHandlers(new ModelService(models, events, modelNetworkGuard(config))),
     };
     return { handlers, stop: () => outbox.stop() };
   },

@@ -1,7 +1,7 @@
 import { ServiceNames, Subjects, type Dataset, type TenantProfile } from '@rag/contracts';
 import { TenantModels, type ModelSpec } from '@rag/models';
 import { countTokens } from '@rag/parsing/tokenizer';
-import { Outbox, ensureAnswerStream, type ServiceDefinition } from '@rag/platform';
+import { Outbox, ensureAnswerStream, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { dialogConfig } from './config.js';
 import { CompletionService } from './completion/completion.service.js';
 import type { Reference, RetrievalRequest } from './completion/generation.js';
@@ -44,7 +44,7 @@ export const dialogService: ServiceDefinition<typeof dialogConfig> = {
     const sessions = new SessionService(db, chats.repo, outbox);
     const models = new TenantModels(
       (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
-      { timeoutMs: config.MODEL_TIMEOUT_MS },
+      { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) },
     );
     const retrieve = async (tenantId: string, r: RetrievalRequest): Promise<Reference> => {
       const data = await bus.call<{ total: number; chunks: Record<string, any>[]; doc_aggs: Reference['doc_aggs'] }>(

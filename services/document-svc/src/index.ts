@@ -1,7 +1,7 @@
 import { EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
 import { STAGING_BUCKET, createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
-import { Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
+import { Outbox, consumeEvents, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { documentConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { ChunkService } from './domain/chunk.service.js';
@@ -36,7 +36,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
     outbox.start();
     await ensureParseQueue(bus, config.PARSE_ACK_WAIT_MS);
     const queue = new JetStreamParseQueue(bus);
-    const models = new BusModelPort(bus, config.MODEL_TIMEOUT_MS);
+    const models = new BusModelPort(bus, { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) });
     const datasets: DatasetPort = {
       accessible: async (ctx, ids) => (ids.length ? bus.call<Dataset[]>(Subjects.dataset.get, { body: { ids } }, ctx) : []),
     };

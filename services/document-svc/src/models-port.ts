@@ -1,5 +1,5 @@
 import { Subjects } from '@rag/contracts';
-import { TenantModels, type ChatModel, type EmbeddingModel, type ModelSpec, type Reranker } from '@rag/models';
+import { TenantModels, type ChatModel, type EmbeddingModel, type ModelCallOptions, type ModelSpec, type Reranker } from '@rag/models';
 import type { Bus } from '@rag/platform';
 import type { ModelPort } from './domain/ports.js';
 
@@ -9,11 +9,11 @@ export class BusModelPort implements ModelPort {
 
   constructor(
     private readonly bus: Bus,
-    timeoutMs: number,
+    opts: ModelCallOptions,
   ) {
     this.models = new TenantModels(
       (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
-      { timeoutMs },
+      opts,
     );
   }
 

@@ -6,6 +6,8 @@ import type { gatewayConfig } from './config.js';
 import { Authenticator } from './auth/authenticator.js';
 import { authenticateApiKey, authenticateWeb } from './auth/middleware.js';
 import { PasswordDecoder } from './auth/password.js';
+import { ApiKeyRateLimiter } from './auth/rate-limit.js';
+import { LoginThrottle } from './auth/throttle.js';
 import { createBlobStore } from '@rag/blob-store';
 import type { GatewayDeps, RouteContext, RouteDef } from './http/route.js';
 import { allRoutes } from './routes/index.js';
@@ -33,12 +35,26 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
     auth: new Authenticator(bus, metrics, opts.jwtSecret, config.JWT_TTL_SECONDS, config.AUTH_CACHE_TTL_MS),
     passwords: new PasswordDecoder(config.RSA_PRIVATE_KEY, config.RSA_PRIVATE_KEY_PASSPHRASE),
     blobs: createBlobStore(config),
+    loginThrottle: new LoginThrottle(
+      bus.js,
+      'user',
+      {
+        maxFailuresPerAccount: config.LOGIN_MAX_FAILURES,
+        maxFailuresPerAddress: config.LOGIN_MAX_FAILURES_PER_ADDRESS,
+        windowMs: config.LOGIN_FAILURE_WINDOW_SECONDS * 1000,
+        lockoutMs: config.LOGIN_LOCKOUT_SECONDS * 1000,
+      },
+      logger,
+    ),
+    rateLimiter: new ApiKeyRateLimiter({ perMinute: config.API_KEY_REQUESTS_PER_MINUTE, burst: config.API_KEY_BURST }),
     isReady: opts.isReady,
   };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // req.ip: the socket's address, or X-Forwarded-For's only behind a proxy the operator trusts.
+  app.set('trust proxy', config.TRUST_PROXY);
 
   app.use((req, res, next) => {
     req.requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || newRequestId();

@@ -1,5 +1,22 @@
 import { blobStoreConfig } from '@rag/blob-store';
-import { env, type ConfigSpec } from '@rag/platform';
+import { ConfigError, env, type ConfigSpec, type Spec } from '@rag/platform';
+
+/** Express's `trust proxy`: off, every hop, a hop count, or the proxies' addresses/CIDRs (`loopback`, `10.0.0.0/8`). */
+function trustProxySpec(doc: string): Spec<boolean | number | string[]> {
+  return {
+    parse: (raw, name) => {
+      const v = raw.trim().toLowerCase();
+      if (v === '' || v === 'false') return false;
+      if (v === 'true') return true;
+      if (/^\d+$/.test(v)) return Number(v);
+      const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      if (list.some((s) => !/^[0-9a-f.:/]+$/i.test(s) && !['loopback', 'linklocal', 'uniquelocal'].includes(s))) throw new ConfigError(`${name} must be true, false, a hop count, or addresses/CIDRs, got "${raw}"`);
+      return list;
+    },
+    fallback: false,
+    doc,
+  };
+}
 
 /** Keys the gateway reads besides the common ones (docs/configuration.md). */
 export const gatewayConfig = {
@@ -23,4 +40,14 @@ export const gatewayConfig = {
   SSE_KEEPALIVE_MS: env.int(15000, 'Silence after which an SSE stream gets a keep-alive comment, in ms', 200, 600000),
   COMPLETION_TIMEOUT_MS: env.int(600000, 'Longest wait for a non-streamed completion, in ms', 1000, 3600000),
   SERVER_VERSION: env.string('v0.23.1-ragflow-nats', 'What /v1/system/version answers'),
+  // abuse limits
+  TRUST_PROXY: trustProxySpec(
+    'Whether the client address comes from X-Forwarded-For (express `trust proxy`): `false` (the socket address), `true` (the left-most forwarded address), a hop count, or the trusted proxies\' addresses/CIDRs (`loopback,10.0.0.0/8`). Set it only behind a proxy that overwrites the header; it decides the address login throttling counts',
+  ),
+  LOGIN_MAX_FAILURES: env.int(5, 'Failed logins one account may have within LOGIN_FAILURE_WINDOW_SECONDS; the next attempt locks it for LOGIN_LOCKOUT_SECONDS (0 = no per-account limit). Counted in NATS KV, so shared by every gateway replica; a success clears the count', 0, 1000000),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: env.int(20, 'Failed logins one client address may have within the window before it is locked out the same way (0 = no per-address limit); see TRUST_PROXY', 0, 1000000),
+  LOGIN_FAILURE_WINDOW_SECONDS: env.int(900, 'Window in which failed logins are counted, in seconds', 1, 86400),
+  LOGIN_LOCKOUT_SECONDS: env.int(300, 'How long a locked account or address waits before it may try again, in seconds', 1, 86400),
+  API_KEY_REQUESTS_PER_MINUTE: env.int(0, 'Requests one API key may make per minute, per gateway replica (token bucket; 0 = no limit). Over the limit: HTTP 429 with Retry-After', 0, 100000000),
+  API_KEY_BURST: env.int(0, 'Requests an idle API key may make at once before API_KEY_REQUESTS_PER_MINUTE paces it (0 = a tenth of a minute\'s allowance, at least 1)', 0, 100000000),
 } satisfies ConfigSpec;

@@ -1,8 +1,9 @@
 import { blobStoreConfig } from '@rag/blob-store';
-import { env, type ConfigSpec } from '@rag/platform';
+import { env, modelNetworkConfig, type ConfigSpec } from '@rag/platform';
 
 export const workerConfig = {
   ...blobStoreConfig,
+  ...modelNetworkConfig,
   PARSE_CONCURRENCY: env.int(2, 'Parse tasks one worker process runs at once', 1, 64),
   EMBED_BATCH_SIZE: env.int(32, 'Chunks embedded per model call', 1, 2048),
   ES_URL: env.optional('Elasticsearch URL for the chunk index; unset = the embedded SQLite index under DATA_DIR/index'),

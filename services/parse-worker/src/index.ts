@@ -2,7 +2,7 @@ import { Subjects, type TaskReport } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
 import { TenantModels, type ModelSpec } from '@rag/models';
-import type { ServiceDefinition } from '@rag/platform';
+import { modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { workerConfig } from './config.js';
 import { ParseWorker } from './worker.js';
 
@@ -21,7 +21,7 @@ export const parseWorkerService: ServiceDefinition<typeof workerConfig> = {
     const index = openChunkIndex(config);
     const models = new TenantModels(
       (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
-      { timeoutMs: config.MODEL_TIMEOUT_MS },
+      { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) },
     );
     const embedder = (tenantId: string, ref: string) => models.embedder(tenantId, ref);
     const worker = new ParseWorker(bus, { blobs: createBlobStore(config), index, embedder, embedBatch: config.EMBED_BATCH_SIZE }, logger, metrics, {

@@ -31,6 +31,10 @@ export const ErrorRegistry = {
   LOGIN_CRYPT: { code: RetCode.SERVER_ERROR, template: 'Fail to crypt password' },
   LOGIN_DISABLED: { code: RetCode.FORBIDDEN, template: 'This account has been disabled, please contact the administrator!' },
   LOGIN_MISMATCH: { code: RetCode.AUTHENTICATION_ERROR, template: 'Email and password do not match!' },
+  /** Login failures throttled per account and per client address (services/gateway/src/auth/throttle.ts). */
+  LOGIN_THROTTLED: { code: RetCode.AUTHENTICATION_ERROR, template: 'Too many failed login attempts. Try again in {wait}.' },
+  /** The per-API-key request limit (API_KEY_REQUESTS_PER_MINUTE), answered with HTTP 429 and Retry-After. */
+  API_KEY_RATE_LIMITED: { code: RetCode.TOO_MANY_REQUESTS, template: 'Too many requests for this API key (limit {limit} per minute). Try again in {seconds} seconds.' },
   PASSWORD_ERROR: { code: RetCode.AUTHENTICATION_ERROR, template: 'Password error!' },
   UPDATE_FAILURE: { code: RetCode.EXCEPTION_ERROR, template: 'Update failure!' },
   TENANT_NOT_FOUND_WEB: { code: RetCode.DATA_ERROR, template: 'Tenant not found!' },
@@ -42,6 +46,10 @@ export const ErrorRegistry = {
   /** A model reference the tenant has not configured, as RAGFlow's model lookup raises it (repr of a LookupError). */
   MODEL_NOT_AUTHORIZED: { code: RetCode.EXCEPTION_ERROR, template: "LookupError('Model({model}) not authorized')" },
   MODEL_TYPE_NOT_SET: { code: RetCode.EXCEPTION_ERROR, template: "LookupError('Type of {model_type} model is not set.')" },
+  MODEL_ENDPOINT_BLOCKED: {
+    code: RetCode.DATA_ERROR,
+    template: 'The model endpoint {url} is not allowed: {reason}. Private, loopback and link-local networks are only reachable when the operator allows them (MODEL_ALLOW_PRIVATE_NETWORKS, MODEL_ALLOWED_NETWORKS).',
+  },
   // datasets (§5)
   DATASET_NAME_BYTES: { code: RetCode.DATA_ERROR, template: 'Dataset name length is {length} which is large than 128' },
   DATASET_TENANT_NOT_FOUND: { code: RetCode.PERMISSION_ERROR, template: 'Tenant not found' },

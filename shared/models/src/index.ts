@@ -16,7 +16,7 @@ export type {
   RerankResult,
   Usage,
 } from './types.js';
-export { ModelError, ModelErrors, MODEL_ERROR_KINDS, isModelError, type ModelErrorKind, type ModelErrorDetails } from './model-error.js';
+export { ModelError, ModelErrors, MODEL_ERROR_KINDS, isModelError, sanitizeProviderReason, type ModelErrorKind, type ModelErrorDetails, type ProviderSaid } from './model-error.js';
 export { createChatModel, createEmbeddingModel, createReranker } from './model-factory.js';
 export { defaultBaseUrl, resolveEndpoint, unpackApiKey, vendorModelName, type Endpoint } from './provider-endpoints.js';
 export { ThinkSplitter, splitThinking, type SplitPiece } from './think-splitter.js';

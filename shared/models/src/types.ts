@@ -1,3 +1,5 @@
+import type { NetworkGuard } from '@rag/platform';
+
 /**
  * The three model roles the backend calls, whatever serves them: a provider over HTTP or a built-in
  * offline engine. Services depend on these interfaces only.
@@ -119,6 +121,11 @@ export interface ModelCallOptions {
   retryMaxDelayMs?: number;
   /** Texts per embeddings request. Default 16. */
   batchSize?: number;
-  /** For tests: the fetch the openai client uses. */
+  /** For tests: the fetch the openai client uses (the guard's static check still runs first). */
   fetch?: typeof fetch;
+  /**
+   * Which addresses provider calls may reach. Default: no private, loopback or link-local
+   * address (see `modelNetworkGuard`).
+   */
+  guard?: NetworkGuard;
 }

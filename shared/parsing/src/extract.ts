@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import { detectFormat, type Detected } from './detect/file-type.detector.js';
 import { decodeText } from './detect/text-decode.js';
+import { ZipStructureError, measureInflatedSize } from './detect/zip-inflation.js';
 import type { ExtractOptions, ExtractedDocument } from './document.types.js';
 import { extractCsv } from './extractors/csv.extractor.js';
 import { extractDocx } from './extractors/docx.extractor.js';
@@ -27,11 +28,26 @@ const OFFICE_MAIN_PART: [part: string, kind: 'DOCX' | 'XLSX' | 'PPTX'][] = [
 const MAX_UNZIPPED_MB = 1024;
 
 /**
- * A zip bomb would exhaust memory inside the Office libraries, where it cannot be caught. The
- * central directory declares each entry's size; jszip keeps it on an internal field, read here
- * defensively (a missing field just skips the check).
+ * A zip bomb would exhaust memory inside the Office libraries, where it cannot be caught. First the
+ * sizes the central directory declares (jszip keeps them on an internal field, read defensively):
+ * an honest archive that is too big is refused without inflating anything. Then, because a bomb
+ * declares small sizes, the bytes the archive really inflates to, measured with the output
+ * thrown away as it comes (detect/zip-inflation.ts).
  */
-function guardExpansion(zip: JSZip, kind: string): void {
+async function guardExpansion(data: Buffer, zip: JSZip, kind: string, signal: AbortSignal | undefined): Promise<void> {
+  guardDeclaredExpansion(zip, kind);
+  const budget = MAX_UNZIPPED_MB * 1024 * 1024;
+  let inflated: number;
+  try {
+    inflated = await measureInflatedSize(data, budget, signal);
+  } catch (err) {
+    if (err instanceof ZipStructureError) throw new ParseError('ZIP_CORRUPT', { kind }, { cause: err });
+    throw err;
+  }
+  if (inflated > budget) throw new ParseError('ZIP_BOMB', { kind: kind === 'document' ? 'zip archive' : kind, limit: MAX_UNZIPPED_MB });
+}
+
+function guardDeclaredExpansion(zip: JSZip, kind: string): void {
   let total = 0;
   zip.forEach((_, file) => {
     const size = (file as unknown as { _data?: { uncompressedSize?: unknown } })._data?.uncompressedSize;
@@ -50,7 +66,7 @@ async function extractZip(data: Buffer, detected: Detected, opts: ExtractOptions
   } catch (err) {
     throw new ParseError('ZIP_CORRUPT', { kind }, { cause: err });
   }
-  guardExpansion(zip, kind);
+  await guardExpansion(data, zip, kind, opts.signal);
   // The parts inside decide, not the name: an XLSX renamed to .docx is still a workbook.
   const real = OFFICE_MAIN_PART.find(([part]) => zip.file(part))?.[1];
   if (!real) {

@@ -21,6 +21,8 @@ export const ParseErrorRegistry = {
   ZIP_CORRUPT: { code: 'corrupt', template: 'The file is not a valid {kind} (zip archive is corrupt)' },
   NOT_ZIP: { code: 'corrupt', template: 'The file is not a valid {kind} (it is not a zip archive)' },
   ZIP_TOO_LARGE: { code: 'unsupported', template: 'The {kind} expands to {size} MB, more than the {limit} MB the parser accepts' },
+  /** Measured while inflating (the declared sizes lied), so only "more than" is known. */
+  ZIP_BOMB: { code: 'unsupported', template: 'The {kind} expands to more than the {limit} MB the parser accepts' },
   OFFICE_PART_MISSING: { code: 'corrupt', template: 'The file is not a valid {kind} ({part} is missing)' },
   OFFICE_ENCRYPTED: { code: 'encrypted', template: 'This {kind} is password-protected and cannot be read' },
   OLE_CORRUPT: { code: 'corrupt', template: 'The file is not a valid {kind} (compound file is corrupt: {detail})' },

@@ -10,3 +10,4 @@ export * from './metrics.js';
 export * from './outbox.js';
 export * from './runtime.js';
 export * from './tracing.js';
+export * from './net-guard.js';

@@ -1,4 +1,6 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { EventTypes, RagError, catalogModelsOf, isKnownFactory, pythonRepr, splitModelRef } from '@rag/contracts';
+import { isBlockedAddressError, type NetworkGuard } from '@rag/platform';
 import type { TenantModelRecord, TenantModelRepository } from '../data/tenant-model.repository.js';
 import { fieldError, optionalInteger, optionalString, requireString } from './field-rules.js';
 import { WHOLE_FACTORY_ADD, compositeApiKey, isModelType, storedModelName } from './model-naming.js';
@@ -6,18 +8,24 @@ import { resolveCredentials, type ModelCredentials } from './model-credentials.j
 import { factoryList, modelList, myModels } from './model-views.js';
 import { now, type DomainEvent, type EventRelay } from './ports.js';
 
+/** Longest wait for the DNS answer that checks a new `api_base`; a slow resolver leaves it to the call-time check. */
+const ENDPOINT_LOOKUP_MS = 2000;
+
 const changed = (tenantId: string): DomainEvent[] => [{ type: EventTypes.tenantModelsChanged, tenantId, data: { tenant_id: tenantId } }];
 
 /**
  * A tenant's model settings (§17, §5.4). No network call is made to a provider here: RAGFlow
  * probes a model with the key before saving it, but this service must work offline and never
  * reach the internet from a settings call, so keys and base URLs are stored unchecked; a bad key
- * shows up when the model is first used.
+ * shows up when the model is first used. The one check made is where the `api_base` points: the
+ * server's own networks are refused unless the operator allows them (the guard runs again at
+ * every call, which is the check that holds against DNS changes).
  */
 export class ModelService {
   constructor(
     private readonly models: TenantModelRepository,
     private readonly events: EventRelay,
+    private readonly guard: NetworkGuard,
   ) {}
 
   factories() {
@@ -54,6 +62,7 @@ export class ModelService {
     const factory = requireString(body, 'llm_factory');
     const apiKey = requireString(body, 'api_key');
     const apiBase = optionalString(body, 'base_url', '');
+    await this.checkEndpoint(apiBase);
     await this.saveFactory(tenantId, factory, apiKey, apiBase);
     return true;
   }
@@ -63,7 +72,9 @@ export class ModelService {
     const factory = body.llm_factory;
     if (typeof factory !== 'string' || !isKnownFactory(factory)) throw new RagError('FACTORY_NOT_ALLOWED', { factory: pythonRepr(factory) });
     if (WHOLE_FACTORY_ADD.has(factory)) {
-      await this.saveFactory(tenantId, factory, compositeApiKey(factory, body.model_type, body) ?? '', optionalString(body, 'base_url', ''));
+      const baseUrl = optionalString(body, 'base_url', '');
+      await this.checkEndpoint(baseUrl);
+      await this.saveFactory(tenantId, factory, compositeApiKey(factory, body.model_type, body) ?? '', baseUrl);
       return true;
     }
     if (!('model_type' in body)) throw new RagError('MODEL_TYPE_MISSING', {}, null);
@@ -71,6 +82,8 @@ export class ModelService {
     if (!('llm_name' in body)) throw new RagError('REQUIRED_ARGUMENTS', { fields: 'llm_name' });
     const name = requireString(body, 'llm_name');
     if (!name.trim()) throw fieldError('llm_name', 'String should have at least 1 character', name);
+    const apiBase = optionalString(body, 'api_base', '');
+    await this.checkEndpoint(apiBase);
     const at = now();
     const record: TenantModelRecord = {
       tenant_id: tenantId,
@@ -78,7 +91,7 @@ export class ModelService {
       llm_name: storedModelName(factory, name),
       model_type: body.model_type,
       api_key: compositeApiKey(factory, body.model_type, body) ?? optionalString(body, 'api_key', 'x'),
-      api_base: optionalString(body, 'api_base', ''),
+      api_base: apiBase,
       max_tokens: optionalInteger(body, 'max_tokens'),
       used_tokens: 0,
       status: '1',
@@ -115,6 +128,19 @@ export class ModelService {
       await this.events.flush();
     }
     return true;
+  }
+
+  /** Refuses an endpoint in a network the operator has not opened; a text that is no URL is left for the call to report. */
+  private async checkEndpoint(apiBase: string): Promise<void> {
+    const text = apiBase.trim();
+    if (!text || !URL.canParse(text)) return;
+    try {
+      this.guard.checkUrlStatic(text);
+      await Promise.race([this.guard.checkUrl(text).catch((err: unknown) => (isBlockedAddressError(err) ? Promise.reject(err) : undefined)), delay(ENDPOINT_LOOKUP_MS)]);
+    } catch (err) {
+      if (isBlockedAddressError(err)) throw new RagError('MODEL_ENDPOINT_BLOCKED', { url: text, reason: err.message }, false);
+      throw err;
+    }
   }
 
   private async saveFactory(tenantId: string, factory: string, apiKey: string, apiBase: string): Promise<void> {

@@ -159,6 +159,8 @@ export class CompletionService {
           }
         }
       } catch (err) {
+        // The client gets a short text; the log keeps the whole error (a provider's full answer included).
+        if (!signal.aborted) this.logger.warn({ err, stream_id: streamId }, 'answer failed');
         if (!signal.aborted) await w.write(nativeError(errorText(err))).catch(() => undefined);
       } finally {
         await w.end(NATIVE_END).catch((err) => this.logger.warn({ err }, 'could not end an answer stream'));
@@ -225,6 +227,7 @@ export class CompletionService {
         }
       } catch (err) {
         if (signal.aborted) return void (await w.end(OPENAI_DONE).catch(() => undefined));
+        this.logger.warn({ err, stream_id: streamId }, 'answer failed');
         const text = `**ERROR**: ${errorText(err)}`;
         answer += text;
         await w.write(openaiChunk(chatId, created, { content: text })).catch(() => undefined);

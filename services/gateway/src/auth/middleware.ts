@@ -1,4 +1,4 @@
-import { jsonEnvelope } from '@rag/contracts';
+import { RagError, jsonEnvelope } from '@rag/contracts';
 import type { RouteContext } from '../http/route.js';
 import type { Principal } from './authenticator.js';
 
@@ -24,7 +24,22 @@ export async function authenticateApiKey(ctx: RouteContext): Promise<Principal |
     res.json(jsonEnvelope(109, 'Authentication error: API key is invalid!', false));
     return null;
   }
-  return principal;
+  return withinRateLimit(ctx, words[1]!) ? principal : null;
+}
+
+/**
+ * The per-API-key request limit (API_KEY_REQUESTS_PER_MINUTE), checked once the key is known to be
+ * valid so that junk keys cannot fill the buckets. Over it: HTTP 429, `Retry-After`, and the error
+ * envelope; returns false after writing that.
+ */
+function withinRateLimit(ctx: RouteContext, apiKey: string): boolean {
+  const limiter = ctx.deps.rateLimiter;
+  const wait = limiter.take(apiKey);
+  if (wait === 0) return true;
+  const err = new RagError('API_KEY_RATE_LIMITED', { limit: limiter.limit.perMinute, seconds: wait });
+  ctx.res.status(429).setHeader('Retry-After', String(wait));
+  ctx.res.json(jsonEnvelope(err.code, err.message, null));
+  return false;
 }
 
 /**
@@ -40,7 +55,10 @@ export async function authenticateWeb(ctx: RouteContext): Promise<Principal | nu
     if (claims) principal = await deps.auth.byLoginClaims(claims, ctx.requestId);
     else if (claims === undefined) {
       const words = header.split(/\s+/);
-      if (words.length === 2 && words[1]) principal = await deps.auth.byApiKey(words[1], ctx.requestId);
+      if (words.length === 2 && words[1]) {
+        principal = await deps.auth.byApiKey(words[1], ctx.requestId);
+        if (principal && !withinRateLimit(ctx, words[1])) return null;
+      }
     }
   }
   if (!principal) {

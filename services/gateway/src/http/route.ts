@@ -4,6 +4,8 @@ import type { BlobStore } from '@rag/blob-store';
 import type { Bus, Logger, Metrics } from '@rag/platform';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
 import type { PasswordDecoder } from '../auth/password.js';
+import type { ApiKeyRateLimiter } from '../auth/rate-limit.js';
+import type { LoginThrottle } from '../auth/throttle.js';
 import type { GatewayConfig } from '../app.js';
 import { sendReply } from './reply.js';
 
@@ -18,6 +20,9 @@ export interface GatewayDeps {
   auth: Authenticator;
   passwords: PasswordDecoder;
   blobs: BlobStore;
+  /** Failed-login throttle of /v1/user/login (shared by replicas through NATS KV). */
+  loginThrottle: LoginThrottle;
+  rateLimiter: ApiKeyRateLimiter;
   isReady(): Promise<{ nats: boolean }>;
 }
 

@@ -16,6 +16,7 @@ import {
 import { lenientBody, lenientBodyOrEmpty, queryStrings, requireFields } from '../http/body.js';
 import { sendReply } from '../http/reply.js';
 import { forward, route, type RouteContext, type RouteDef } from '../http/route.js';
+import { throttledLogin } from '../auth/throttle.js';
 
 /**
  * Web routes of account-svc (CONTRACT §3, §17): users and sessions under `/v1/user`, API keys under
@@ -65,14 +66,15 @@ const forwardEmpty = (subject: string) => (ctx: RouteContext) => forward(ctx, su
 
 function userRoutes(): RouteDef[] {
   const login = (ctx: RouteContext) => signIn(ctx, Subjects.account.login, withCanonicalPasswords(ctx, loginBody(ctx.req), ['password']), () => WELCOME_BACK);
+  const throttled = throttledLogin((ctx) => loginBody(ctx.req).email, login);
   return [
     route('POST', '/v1/user/register', 'none', 'J', async (ctx) => {
       const body = checkedBody(ctx, RegisterBody);
       if (!ctx.deps.config.REGISTER_ENABLED) throw new RagError('REGISTRATION_DISABLED', {}, false);
       await signIn(ctx, Subjects.account.register, withCanonicalPasswords(ctx, body, ['password']), () => welcomeAboard(body.nickname));
     }),
-    route('POST', '/v1/user/login', 'none', 'J', login),
-    route('GET', '/v1/user/login', 'none', 'J', login),
+    route('POST', '/v1/user/login', 'none', 'J', throttled),
+    route('GET', '/v1/user/login', 'none', 'J', throttled),
     route('GET', '/v1/user/logout', 'web', 'J', async (ctx) => {
       await forward(ctx, Subjects.account.logout, { body: {} }, 'J');
       ctx.deps.auth.forget(ctx.caller.userId);

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ModelError, ModelErrors } from '../model-error.js';
+import { isBlockedAddressError } from '@rag/platform';
+import { ModelError, ModelErrors, sanitizeProviderReason, type ProviderSaid } from '../model-error.js';
 import type { ModelCallOptions } from '../types.js';
 
 /** Timeouts and retry bounds of one provider model, defaults filled in. */
@@ -105,6 +106,8 @@ export function classifyFailure(err: unknown, attempt: Attempt, ctx: FailureCont
   }
   if (err instanceof ModelError) return final(err);
   if (err instanceof APIUserAbortError) return final(ModelErrors.aborted());
+  const blocked = blockedCause(err);
+  if (blocked) return final(ModelErrors.blockedAddress(ctx.base, blocked));
   if (err instanceof APIConnectionError) {
     return { retryable: true, error: (n) => ModelErrors.unreachable(ctx.base, n, err.cause ?? err) };
   }
@@ -119,7 +122,7 @@ export function classifyFailure(err: unknown, attempt: Attempt, ctx: FailureCont
   }
   if (err instanceof APIError) {
     // An `error` object inside an answer stream: the provider gave up mid-answer.
-    return final(new ModelError('unavailable', `Model provider reported an error while answering: ${providerMessage(err) ?? err.message}`, { cause: err }));
+    return final(ModelErrors.providerFailed(providerMessage(err), err));
   }
   if (err instanceof SyntaxError) return final(ModelErrors.badResponse(err.message));
   if (ctx.streamedChars !== undefined) {
@@ -130,11 +133,21 @@ export function classifyFailure(err: unknown, attempt: Attempt, ctx: FailureCont
   return final(ModelErrors.unknown(err));
 }
 
-function providerMessage(err: APIError): string | undefined {
+const BODY_LOG_CHARS = 4000;
+
+/** The provider's answer to a failed call: a sanitized reason for clients, the body for the logs. */
+function providerMessage(err: APIError): ProviderSaid | undefined {
   const body = err.error as { message?: unknown; error?: { message?: unknown } } | string | undefined;
-  if (typeof body === 'string') return body.slice(0, 300);
-  const text = body?.message ?? body?.error?.message;
-  return typeof text === 'string' && text ? text.slice(0, 300) : undefined;
+  if (body === undefined || body === null) return undefined;
+  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const reason = typeof body === 'string' ? undefined : sanitizeProviderReason(body.message ?? body.error?.message);
+  return { reason, body: raw.slice(0, BODY_LOG_CHARS) };
+}
+
+/** The address guard's refusal, wherever the fetch stack wrapped it. */
+function blockedCause(err: unknown): Error | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) if (isBlockedAddressError(e)) return e;
+  return undefined;
 }
 
 /** `retry-after-ms`, then `retry-after` as seconds or an HTTP date. */

@@ -1,4 +1,5 @@
 import OpenAI, { AzureOpenAI } from 'openai';
+import { NetworkGuard } from '@rag/platform';
 import type { Endpoint } from '../provider-endpoints.js';
 import type { ModelCallOptions } from '../types.js';
 
@@ -10,7 +11,7 @@ export function openaiClient(endpoint: Exclude<Endpoint, { kind: 'builtin' }>, o
     // Never pick up a developer's OPENAI_ORG_ID / OPENAI_PROJECT_ID and send it to another vendor.
     organization: null,
     project: null,
-    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    fetch: guardedFetch(opts),
   };
   if (endpoint.kind === 'azure') {
     // The base URL AzureOpenAI derives from `endpoint`, given outright so that an OPENAI_BASE_URL in
@@ -19,6 +20,19 @@ export function openaiClient(endpoint: Exclude<Endpoint, { kind: 'builtin' }>, o
     return new AzureOpenAI({ baseURL, apiKey: endpoint.apiKey, apiVersion: endpoint.apiVersion, deployment: endpoint.deployment, ...common });
   }
   return new OpenAI({ baseURL: endpoint.baseURL, apiKey: endpoint.apiKey, ...common });
+}
+
+const DEFAULT_GUARD = new NetworkGuard();
+
+/** Every provider request passes the address guard; a test's own fetch gets the static check. */
+function guardedFetch(opts: ModelCallOptions): typeof fetch {
+  const guard = opts.guard ?? DEFAULT_GUARD;
+  const testFetch = opts.fetch;
+  if (!testFetch) return guard.fetch;
+  return (input, init) => {
+    guard.checkUrlStatic(typeof input === 'string' ? input : input instanceof URL ? input : input.url);
+    return testFetch(input, init);
+  };
 }
 
 export function endpointBase(endpoint: Exclude<Endpoint, { kind: 'builtin' }>): string {

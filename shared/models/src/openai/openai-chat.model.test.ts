@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { NetworkGuard } from '@rag/platform';
 import { after, before, beforeEach, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../../../../test/support/model-server.js';
 import { createChatModel } from '../model-factory.js';
+import type { ModelError } from '../model-error.js';
 import type { ChatDelta, ChatMessage, ModelCallOptions } from '../types.js';
 
 let stub: ModelServer;
@@ -11,7 +13,8 @@ before(async () => {
 after(() => stub.stop());
 beforeEach(() => stub.reset());
 
-const FAST: ModelCallOptions = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, timeoutMs: 2000 };
+// The stub listens on 127.0.0.1, which only an operator's allow-list opens (the guarded fetch, as in production).
+const FAST: ModelCallOptions = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, timeoutMs: 2000, guard: new NetworkGuard({ allowPrivate: false, allow: ['127.0.0.1/32'] }) };
 const chat = (opts: ModelCallOptions = {}) =>
   createChatModel({ factory: 'ZHIPU-AI', name: 'glm-4-flash', type: 'chat', api_base: stub.url, api_key: 'stub-key' }, { ...FAST, ...opts });
 const hello: ChatMessage[] = [
@@ -186,4 +189,33 @@ test('Azure: deployment path, api-version query, api-key header', async () => {
   assert.deepEqual(call!.query, { 'api-version': '2024-06-01' });
   assert.equal(call!.headers['api-key'], 'az-key');
   assert.equal(call!.headers.authorization, undefined);
+});
+
+test('an endpoint on loopback is refused at call time unless the operator allows it, without a request', async () => {
+  const spec = { factory: 'OpenAI-API-Compatible', name: 'qwen2___OpenAI-API', type: 'chat' as const, api_base: stub.url };
+  const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, timeoutMs: 2000 };
+  for (const model of [createChatModel(spec, fast), createChatModel({ ...spec, api_base: 'http://169.254.169.254/v1' }, fast)]) {
+    await assert.rejects(model.complete(hello), { name: 'ModelError', kind: 'config', message: /^Model endpoint http:\/\/(127\.0\.0\.1|169\.254\.169\.254)\S* is not allowed: \S+ is a (loopback|link-local) address/ });
+    await assert.rejects(collect(model.stream(hello)), { kind: 'config', attempts: 1 });
+  }
+  // A name that resolves to loopback is refused when the connection is made.
+  const byName = createChatModel({ ...spec, api_base: stub.url.replace('127.0.0.1', 'localhost') }, fast);
+  await assert.rejects(byName.complete(hello), { kind: 'config', message: /localhost/ });
+  assert.equal(stub.requestsTo('chat').length, 0);
+  const allowed = createChatModel(spec, { ...fast, guard: new NetworkGuard({ allowPrivate: false, allow: ['127.0.0.1/32'] }) });
+  assert.equal((await allowed.complete(hello)).text, 'Stub answer. You said: hello there');
+});
+
+test("a provider's error text reaches callers only as a short, scrubbed reason; the whole body stays on the error for the logs", async () => {
+  const said = `Incorrect API key provided: sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789. See https://internal.example/secret?x=1\nfor ${'details '.repeat(40)}`;
+  stub.script({ kind: 'status', status: 401, message: said });
+  const err = await chat().complete(hello).then(
+    () => assert.fail('expected a refusal'),
+    (e: unknown) => e as ModelError,
+  );
+  assert.equal(err.kind, 'auth');
+  assert.match(err.message, /^Model provider refused the credentials \(HTTP 401\); check the API key: Incorrect API key provided: \[redacted\]\. See \[url\] for details/);
+  assert.ok(!err.message.includes('sk-proj') && !err.message.includes('internal.example'), err.message);
+  assert.ok(err.message.length < 260, `short: ${err.message.length}`);
+  assert.ok(err.providerBody?.includes('sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789'), 'the full body is kept for the log');
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { NetworkGuard } from '@rag/platform';
 import { after, before, beforeEach, test } from 'node:test';
 import { startModelServer, type ModelServer } from '../../../../test/support/model-server.js';
 import { createEmbeddingModel, createReranker } from '../model-factory.js';
@@ -12,7 +13,8 @@ before(async () => {
 after(() => stub.stop());
 beforeEach(() => stub.reset());
 
-const FAST: ModelCallOptions = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, timeoutMs: 2000 };
+// The stub listens on 127.0.0.1, which only an operator's allow-list opens (the guarded fetch, as in production).
+const FAST: ModelCallOptions = { retryBaseDelayMs: 5, retryMaxDelayMs: 50, timeoutMs: 2000, guard: new NetworkGuard({ allowPrivate: false, allow: ['127.0.0.1/32'] }) };
 const embedder = (opts: ModelCallOptions = {}) =>
   createEmbeddingModel({ factory: 'Builtin', name: 'BAAI/bge-small-en-v1.5', type: 'embedding', api_base: stub.url, api_key: 'stub-key' }, { ...FAST, ...opts });
 

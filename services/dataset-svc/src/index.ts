@@ -1,4 +1,4 @@
-import { Subjects, eventEntityFilter, type TenantProfile } from '@rag/contracts';
+import { EventConsumers, Subjects, eventEntityFilter, type TenantProfile } from '@rag/contracts';
 import { Inbox, Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
 import { applyDocumentEvent } from './domain/counters.js';
 import { migrations } from './data/migrations.js';
@@ -24,7 +24,7 @@ export const datasetService: ServiceDefinition<Record<string, never>> = {
     };
     const inbox = new Inbox(INBOX_TABLE);
     const counters = await consumeEvents(bus, logger, {
-      durable: 'dataset-svc-document-counters',
+      durable: EventConsumers.datasetCounters,
       filter: eventEntityFilter('document'),
       handle: (event) => applyDocumentEvent(db, inbox, event),
     });

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Bus, commonConfig, createLogger, createMetrics, defineConfig, startTracing, stopTracing } from '@rag/platform';
+import { Bus, commonConfig, natsConnectOptions, createLogger, createMetrics, defineConfig, startTracing, stopTracing } from '@rag/platform';
 import { createApp, type GatewayConfig } from './app.js';
 import { gatewayConfig } from './config.js';
 
@@ -29,11 +29,8 @@ export async function startGateway(source: Record<string, string | undefined> = 
   const metrics = createMetrics('gateway');
   startTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const bus = await Bus.connect({
-    url: config.NATS_URL,
+    ...natsConnectOptions(config),
     name: 'gateway',
-    token: config.NATS_TOKEN,
-    user: config.NATS_USER,
-    password: config.NATS_PASSWORD,
     requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
     logger,
     metrics,

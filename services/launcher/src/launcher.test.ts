@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ServiceNames } from '@rag/contracts';
+import { connect } from 'nats';
+import { ServiceNames, inboxPrefix } from '@rag/contracts';
 import { defineConfig } from '@rag/platform';
 import { freePort } from '../../../test/support/nats-server.js';
 import { launcherConfig } from './config.js';
@@ -29,7 +30,7 @@ function writeFakeService(root: string, name: string, opts: { http?: boolean; cr
        await new Promise((r) => server.listen(Number(process.env.PORT), process.env.HOST, r));
        const close = () => new Promise((r) => server.close(r));`
     : `import nats from ${JSON.stringify(natsModule)};
-       const nc = await nats.connect({ servers: process.env.NATS_URL });
+       const nc = await nats.connect({ servers: process.env.NATS_URL, user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD, inboxPrefix: process.env.NATS_INBOX_PREFIX });
        const srv = await nc.services.add({ name: ${JSON.stringify(name)}, version: '0.0.1' });
        const close = async () => { await srv.stop(); await nc.drain(); };`;
   writeFileSync(
@@ -38,7 +39,7 @@ function writeFakeService(root: string, name: string, opts: { http?: boolean; cr
      const log = (m) => appendFileSync(process.env.FAKE_LOG, m + '\\n');
      ${opts.exitAtStart !== undefined ? `process.exit(${opts.exitAtStart});` : ''}
      ${body}
-     log('start ${name} probe=' + (process.env.PROBE_PORT ?? '-'));
+     log('start ${name} probe=' + (process.env.PROBE_PORT ?? '-') + (process.env.NATS_USER ? ' user=' + process.env.NATS_USER : ''));
      ${opts.crashAfterMs !== undefined ? `setTimeout(() => process.exit(3), ${opts.crashAfterMs});` : ''}
      process.on('SIGTERM', async () => { log('stop ${name}'); await close(); process.exit(0); });`,
   );
@@ -84,6 +85,8 @@ describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-serve
       PORT: String(await freePort()),
       LAUNCHER_READY_TIMEOUT_MS: '15000',
       LAUNCHER_STOP_TIMEOUT_MS: '5000',
+      // The stand-in services connect without credentials; the auth test turns it on.
+      LAUNCHER_NATS_AUTH: 'false',
     };
     return { rootDir, natsPort };
   }
@@ -117,6 +120,33 @@ describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-serve
     assert.equal(await natsAnswers(natsPort), false, 'nats-server is stopped');
     assert.deepEqual(unexpected, []);
     assert.ok(output.lines.includes('nats stopped'));
+  });
+
+  test('with LAUNCHER_NATS_AUTH (the default) nats-server requires a user per child, generated into DATA_DIR/nats-auth with mode 0600', async () => {
+    const { rootDir, natsPort } = await setup('auth');
+    delete env.LAUNCHER_NATS_AUTH;
+    writeFakeService(rootDir, ServiceNames.account);
+    writeFakeService(rootDir, 'gateway', { http: true });
+    const config = defineConfig(launcherConfig).load(env);
+    assert.equal(config.LAUNCHER_NATS_AUTH, true);
+    const authDir = path.join(rootDir, 'data', 'nats-auth');
+    const start = async () => {
+      const launcher = new Launcher({ rootDir, services: services([ServiceNames.account], ['gateway', true]), config, env, output: quietOutput() });
+      try {
+        await launcher.start();
+        await assert.rejects(connect({ servers: `nats://127.0.0.1:${natsPort}`, reconnect: false }), /Authorization Violation/i, 'no credentials, no connection');
+        const passwords = JSON.parse(readFileSync(path.join(authDir, 'passwords.json'), 'utf8')) as Record<string, string>;
+        const nc = await connect({ servers: `nats://127.0.0.1:${natsPort}`, user: 'gateway', pass: passwords.gateway, inboxPrefix: inboxPrefix('gateway') });
+        await nc.close();
+        return passwords;
+      } finally {
+        await launcher.stop();
+      }
+    };
+    const first = await start();
+    for (const f of ['passwords.json', 'nats-server.conf']) assert.equal(statSync(path.join(authDir, f)).mode & 0o777, 0o600, f);
+    assert.deepEqual(await start(), first, 'a restart keeps the passwords');
+    assert.deepEqual(readLog().filter((l) => l.startsWith('start')), [`start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, 'start gateway probe=- user=gateway', `start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, 'start gateway probe=- user=gateway']);
   });
 
   test('a child that dies after start is reported once', async () => {

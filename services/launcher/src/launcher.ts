@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { connect, type NatsConnection } from 'nats';
+import { BusUsers, inboxPrefix, isBusUser } from '@rag/contracts';
 import { Child, describeExit, type ExitInfo } from './children.js';
 import type { LauncherConfig } from './config.js';
-import { ensureNatsServerBinary, leftoverNatsServer, LauncherError, natsServerArgs } from './nats-server.js';
+import { loadOrCreatePasswords, natsAuthDir, natsServerConfig, natsUserEnv, writeNatsServerConfig, type BusPasswords, type NatsTls } from './nats-auth.js';
+import { ensureNatsServerBinary, leftoverNatsServer, LauncherError, natsServerArgs, pidFile } from './nats-server.js';
 import type { Output } from './output.js';
 import { httpAnswers, natsServiceAnswers, waitUntilReady } from './readiness.js';
 import type { ServiceEntry } from './services.js';
@@ -47,6 +49,14 @@ function dialHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** The launcher's nats-server certificate, when both halves are configured. */
+function serverTls(config: LauncherConfig): NatsTls | undefined {
+  const { LAUNCHER_NATS_TLS_CERT: certFile, LAUNCHER_NATS_TLS_KEY: keyFile } = config;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new LauncherError('LAUNCHER_NATS_TLS_CERT and LAUNCHER_NATS_TLS_KEY go together: set both (or neither)');
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
 /**
  * Runs nats-server (unless NATS_URL is given) and each service as a child process, waits for each
  * to be ready in turn, and stops them in reverse order: services last-started first, then the
@@ -62,6 +72,8 @@ export class Launcher {
   private reportedExit = false;
   /** Exit codes that mean "stopped as asked" after a SIGTERM, per child. */
   private readonly stopCodes = new Map<Child, number[]>();
+  /** The generated NATS users' passwords, when the launcher's nats-server requires them. */
+  private passwords: BusPasswords | undefined;
 
   constructor(private readonly opts: LauncherOptions) {}
 
@@ -77,11 +89,23 @@ export class Launcher {
       const bin = ensureNatsServerBinary(config.NATS_SERVER_BIN, output);
       natsStore = path.join(dataDir, 'nats');
       mkdirSync(natsStore, { recursive: true });
-      await this.stopLeftover(natsStore);
-      natsUrl = `nats://${dialHost(config.LAUNCHER_NATS_HOST)}:${config.LAUNCHER_NATS_PORT}`;
-      output.note(`starting ${bin} on ${natsUrl} (JetStream store ${natsStore})`);
+      const tls = serverTls(config);
+      const authDir = natsAuthDir(dataDir);
+      const configFile = path.join(authDir, 'nats-server.conf');
+      await this.stopLeftover(natsStore, [natsStore, configFile]);
+      natsUrl = `${tls ? 'tls' : 'nats'}://${dialHost(config.LAUNCHER_NATS_HOST)}:${config.LAUNCHER_NATS_PORT}`;
+      let args: string[];
+      if (config.LAUNCHER_NATS_AUTH) {
+        this.passwords = loadOrCreatePasswords(authDir);
+        const server = { host: config.LAUNCHER_NATS_HOST, port: config.LAUNCHER_NATS_PORT, storeDir: natsStore, pidFile: pidFile(natsStore) };
+        args = ['-c', writeNatsServerConfig(authDir, natsServerConfig(this.passwords, { server, tls }))];
+        output.note(`starting ${bin} on ${natsUrl} (JetStream store ${natsStore}; a user per process, config in ${configFile})`);
+      } else {
+        args = natsServerArgs(config.LAUNCHER_NATS_HOST, config.LAUNCHER_NATS_PORT, natsStore, tls);
+        output.note(`starting ${bin} on ${natsUrl} (JetStream store ${natsStore}; no authentication: LAUNCHER_NATS_AUTH=false)`);
+      }
       // nats-server exits with code 1 after a SIGTERM: that is its normal stop.
-      this.natsServer = this.watch(NATS_CHILD, bin, natsServerArgs(config.LAUNCHER_NATS_HOST, config.LAUNCHER_NATS_PORT, natsStore), this.opts.env, [0, 1]);
+      this.natsServer = this.watch(NATS_CHILD, bin, args, this.opts.env, [0, 1]);
     } else {
       output.note(`using the NATS server at ${natsUrl} (NATS_URL is set; no nats-server started)`);
     }
@@ -108,7 +132,7 @@ export class Launcher {
         skipped.push(entry.name);
         continue;
       }
-      const childEnv = { ...env };
+      const childEnv = { ...env, ...this.natsUserEnv(entry.name) };
       if (!entry.http) childEnv.PROBE_PORT = String(config.LAUNCHER_PROBE_PORT_BASE ? config.LAUNCHER_PROBE_PORT_BASE + probeIndex++ : 0);
       const started = Date.now();
       const child = this.watch(entry.name, process.execPath, ['--import', PARENT_WATCH, main], childEnv);
@@ -167,8 +191,8 @@ export class Launcher {
   }
 
   /** A nats-server an earlier launcher could not stop (it was killed) would hold the port and the store. */
-  private async stopLeftover(storeDir: string): Promise<void> {
-    const pid = leftoverNatsServer(storeDir);
+  private async stopLeftover(storeDir: string, markers: string[]): Promise<void> {
+    const pid = leftoverNatsServer(storeDir, markers);
     if (pid === undefined) return;
     this.opts.output.warn(`stopping nats-server pid ${pid}, left running on ${storeDir} by an earlier launcher`);
     const alive = () => {
@@ -186,14 +210,25 @@ export class Launcher {
 
   private async connect(url: string): Promise<NatsConnection> {
     const { config } = this.opts;
+    const own = this.passwords ? natsUserEnv(BusUsers.launcher, this.passwords) : undefined;
     return connect({
       servers: url.split(',').map((s) => s.trim()),
       name: 'launcher',
       token: config.NATS_TOKEN,
-      user: config.NATS_USER,
-      pass: config.NATS_PASSWORD,
+      user: own?.NATS_USER ?? config.NATS_USER,
+      pass: own?.NATS_PASSWORD ?? config.NATS_PASSWORD,
+      inboxPrefix: own?.NATS_INBOX_PREFIX ?? inboxPrefix(config.NATS_USER),
+      ...(config.NATS_TLS_CA ? { tls: { caFile: config.NATS_TLS_CA } } : {}),
       maxReconnectAttempts: -1,
       timeout: 1000,
     });
+  }
+
+  /** The NATS user of a child when the launcher's nats-server requires one (its name is its user). */
+  private natsUserEnv(name: string): Record<string, string> {
+    if (!this.passwords) return {};
+    if (isBusUser(name)) return natsUserEnv(name, this.passwords);
+    this.opts.output.warn(`${name} has no NATS user in shared/contracts/src/bus-permissions.ts: it connects without credentials and will be refused`);
+    return {};
   }
 }

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'nats';
-import { Subjects } from '@rag/contracts';
+import { connect, headers as natsHeaders } from 'nats';
+import { Headers, Subjects } from '@rag/contracts';
 import { startStack, signUp, type Stack } from '../support/stack.js';
 
 /**
@@ -337,14 +337,21 @@ for (const db of ['sqlite', 'mariadb'] as const) {
       // Model callers (document-svc) get the provider settings, key included, over the bus only.
       const nc = await connect({ servers: stack.nats.url });
       try {
-        const ask = async (body: unknown) => JSON.parse(new TextDecoder().decode((await nc.request(Subjects.account.modelCredentials, JSON.stringify({ body }), { timeout: 5000 })).data));
-        assert.deepEqual(await ask({ tenant_id: u.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' }), {
+        // The tenant is the caller context's header (set by the calling service), never a body field.
+        const ask = async (tenant: string, body: unknown) => {
+          const h = natsHeaders();
+          if (tenant) h.set(Headers.tenantId, tenant);
+          return JSON.parse(new TextDecoder().decode((await nc.request(Subjects.account.modelCredentials, JSON.stringify({ body }), { timeout: 5000, headers: h })).data));
+        };
+        assert.deepEqual(await ask(u.userId, { model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' }), {
           code: 0,
           data: { factory: 'ZHIPU-AI', name: 'embedding-3', type: 'embedding', api_base: STUB_BASE, api_key: 'stub-key', max_tokens: 8192 },
         });
-        assert.equal((await ask({ tenant_id: u.userId, model: 'glm-4', model_type: 'chat' })).data.factory, 'ZHIPU-AI');
-        assert.deepEqual(await ask({ tenant_id: u.userId, model: 'gpt-4o@OpenAI', model_type: 'chat' }), { code: 100, message: "LookupError('Model(gpt-4o) not authorized')" });
-        assert.equal((await ask({ tenant_id: bob.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 100, "another tenant's models are not mine");
+        assert.equal((await ask(u.userId, { model: 'glm-4', model_type: 'chat' })).data.factory, 'ZHIPU-AI');
+        assert.deepEqual(await ask(u.userId, { model: 'gpt-4o@OpenAI', model_type: 'chat' }), { code: 100, message: "LookupError('Model(gpt-4o) not authorized')" });
+        assert.equal((await ask(bob.userId, { model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 100, "another tenant's models are not mine");
+        assert.equal((await ask(bob.userId, { tenant_id: u.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 100, 'a tenant_id in the body is ignored');
+        assert.equal((await ask('', { tenant_id: u.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 401, 'no caller tenant, no credentials');
       } finally {
         await nc.close();
       }

@@ -16,6 +16,8 @@ export const ServiceNames = {
 export const Subjects = {
   account: {
     register: 'rag.v1.account.register',
+    /** The method and salt a password is derived with (gateway only): only derived keys cross the bus. */
+    passwordParams: 'rag.v1.account.password_params',
     login: 'rag.v1.account.login',
     logout: 'rag.v1.account.logout',
     resolveApiKey: 'rag.v1.account.resolve_api_key',

@@ -10,3 +10,5 @@ export * from './metrics.js';
 export * from './outbox.js';
 export * from './runtime.js';
 export * from './tracing.js';
+export * from './password-hash.js';
+export * from './secrets.js';

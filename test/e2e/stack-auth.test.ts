@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startStack, signUp, type Stack } from '../support/stack.js';
 import { upload, waitForParsing } from '../support/documents.js';
@@ -13,14 +16,27 @@ import { startModelServer, type ModelServer } from '../support/model-server.js';
 describe('the stack with NATS authentication and per-service permissions', () => {
   let stack: Stack;
   let models: ModelServer;
+  let statusDir: string;
 
   before(async () => {
     models = await startModelServer();
-    stack = await startStack({ auth: true, env: { SSE_KEEPALIVE_MS: '300' } });
+    statusDir = mkdtempSync(path.join(os.tmpdir(), 'rag-launcher-status-'));
+    writeFileSync(path.join(statusDir, 'launcher-status.json'), JSON.stringify({ restarts: {} }));
+    stack = await startStack({ auth: true, env: { SSE_KEEPALIVE_MS: '300', LAUNCHER_STATUS_FILE: path.join(statusDir, 'launcher-status.json') } });
   });
   after(async () => {
     await stack?.stop();
     await models?.stop();
+    rmSync(statusDir, { recursive: true, force: true });
+  });
+
+  test("/readyz shows the services the launcher restarted (read from the launcher's status file), and stays ready", async () => {
+    assert.deepEqual((await stack.http.get('/readyz')).body, { status: 'ok', nats: true, restarts: {} });
+    const restarts = { 'dialog-svc': { count: 2, last_exit: 'exited with code 3', at: '2026-01-01T00:00:00.000Z' } };
+    writeFileSync(path.join(statusDir, 'launcher-status.json'), JSON.stringify({ restarts }));
+    const r = await stack.http.get('/readyz');
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.body, { status: 'ok', nats: true, restarts });
   });
 
   test('sign-up, logout, datasets, parsing, retrieval, streamed and resumed answers, usage, cascades', async () => {

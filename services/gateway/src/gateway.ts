@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -23,6 +24,16 @@ function jwtSecret(config: GatewayConfig): string {
   return secret;
 }
 
+/** Under `make up`, the services the launcher restarted after a crash (shown by /readyz; they do not make it fail). */
+async function launcherRestarts(file: string | undefined): Promise<{ restarts?: Record<string, unknown> }> {
+  if (!file) return {};
+  try {
+    return { restarts: (JSON.parse(await readFile(file, 'utf8')) as { restarts: Record<string, unknown> }).restarts };
+  } catch {
+    return {};
+  }
+}
+
 export async function startGateway(source: Record<string, string | undefined> = process.env): Promise<RunningGateway> {
   const config: GatewayConfig = defineConfig({ ...commonConfig, ...gatewayConfig }).load(source);
   const logger = createLogger('gateway', config.LOG_LEVEL);
@@ -36,7 +47,8 @@ export async function startGateway(source: Record<string, string | undefined> = 
     metrics,
   });
   let ready = true;
-  const app = createApp({ bus, config, logger, metrics, jwtSecret: jwtSecret(config), isReady: async () => ({ nats: ready && bus.isConnected() }) });
+  const isReady = async () => Object.assign({ nats: ready && bus.isConnected() }, await launcherRestarts(config.LAUNCHER_STATUS_FILE));
+  const app = createApp({ bus, config, logger, metrics, jwtSecret: jwtSecret(config), isReady });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);

@@ -21,6 +21,9 @@ export const launcherConfig = {
   PORT: env.int(9380, 'HTTP port of the gateway started by the launcher', 1, 65535),
   LAUNCHER_PROBE_PORT_BASE: env.int(0, 'When set, service number i (0-based, gateway excluded) gets PROBE_PORT = base + i; 0 = probe listeners off', 0, 65535),
   LAUNCHER_READY_TIMEOUT_MS: env.int(60000, 'How long the launcher waits for nats-server and each service to be ready, in ms', 1000, 600000),
+  LAUNCHER_RESTART_MAX: env.int(5, 'A service that dies on its own is restarted; past this many restarts of one service within LAUNCHER_RESTART_WINDOW_MS the launcher stops everything and exits 1 (0 = never restart)', 0, 1000),
+  LAUNCHER_RESTART_WINDOW_MS: env.int(60000, 'The window LAUNCHER_RESTART_MAX counts restarts in, in ms', 1000, 86400000),
+  LAUNCHER_RESTART_BACKOFF_MS: env.int(1000, 'Delay before the first restart of a crashed service, doubled for each further crash inside the window (at most 30 s), in ms', 0, 600000),
   LAUNCHER_STOP_TIMEOUT_MS: env.int(15000, 'How long the launcher waits for a child to exit after SIGTERM before it sends SIGKILL, in ms', 100, 600000),
 } satisfies ConfigSpec;
 

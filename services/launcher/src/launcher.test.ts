@@ -21,7 +21,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const natsModule = pathToFileURL(createRequire(import.meta.url).resolve('nats')).href;
 
 /** A stand-in service: registers with the NATS Service API (or serves /readyz) and logs start/stop. */
-function writeFakeService(root: string, name: string, opts: { http?: boolean; crashAfterMs?: number; exitAtStart?: number } = {}): void {
+function writeFakeService(root: string, name: string, opts: { http?: boolean; crashAfterMs?: number; crashOnceAfterMs?: number; exitAtStart?: number } = {}): void {
   const file = entryPoint(root, name);
   mkdirSync(path.dirname(file), { recursive: true });
   const body = opts.http
@@ -41,6 +41,9 @@ function writeFakeService(root: string, name: string, opts: { http?: boolean; cr
      ${body}
      log('start ${name} probe=' + (process.env.PROBE_PORT ?? '-') + (process.env.NATS_USER ? ' user=' + process.env.NATS_USER : ''));
      ${opts.crashAfterMs !== undefined ? `setTimeout(() => process.exit(3), ${opts.crashAfterMs});` : ''}
+     ${opts.crashOnceAfterMs !== undefined ? `const { existsSync, writeFileSync } = await import('node:fs');
+       const marker = process.env.FAKE_LOG + '.${name}.crashed';
+       if (!existsSync(marker)) setTimeout(() => (writeFileSync(marker, ''), process.exit(4)), ${opts.crashOnceAfterMs});` : ''}
      process.on('SIGTERM', async () => { log('stop ${name}'); await close(); process.exit(0); });`,
   );
 }
@@ -87,6 +90,7 @@ describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-serve
       LAUNCHER_STOP_TIMEOUT_MS: '5000',
       // The stand-in services connect without credentials; the auth test turns it on.
       LAUNCHER_NATS_AUTH: 'false',
+      LAUNCHER_RESTART_BACKOFF_MS: '50',
     };
     return { rootDir, natsPort };
   }
@@ -149,8 +153,9 @@ describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-serve
     assert.deepEqual(readLog().filter((l) => l.startsWith('start')), [`start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, 'start gateway probe=- user=gateway', `start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, 'start gateway probe=- user=gateway']);
   });
 
-  test('a child that dies after start is reported once', async () => {
+  test('with restarts off, a child that dies after start is reported once', async () => {
     const { rootDir } = await setup('crash');
+    env.LAUNCHER_RESTART_MAX = '0';
     writeFakeService(rootDir, 'alpha-svc');
     writeFakeService(rootDir, 'beta-svc', { crashAfterMs: 200 });
     let resolveExit!: (v: [string, number | null]) => void;
@@ -218,14 +223,56 @@ describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-serve
     assert.match(run.output(), /all stopped/);
   });
 
-  test('the program exits 1 when a child dies', async () => {
+  test('the program restarts a crashing service with backoff, and stops everything with exit 1 when it keeps crashing', async () => {
     const { rootDir } = await setup('dies');
+    env.LAUNCHER_RESTART_MAX = '2';
     writeFakeService(rootDir, 'alpha-svc');
     writeFakeService(rootDir, 'beta-svc', { crashAfterMs: 300 });
     const run = runProgram(rootDir, services(['alpha-svc'], ['beta-svc']));
     assert.equal(await run.exited, 1, run.output());
-    assert.match(run.output(), /beta-svc exited with code 3 unexpectedly: stopping everything/);
-    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'start beta-svc probe=0', 'stop alpha-svc']);
+    assert.match(run.output(), /beta-svc exited with code 3 unexpectedly: restarting it in 50 ms \(restart 1;/);
+    assert.match(run.output(), /beta-svc exited with code 3 unexpectedly: restarting it in 100 ms \(restart 2;/);
+    assert.match(run.output(), /beta-svc keeps crashing \(3 times within 60000 ms, last: exited with code 3\): stopping everything/);
+    assert.match(run.output(), /restarts +beta-svc 1×/, 'the restart shows in the launcher\'s status line');
+    assert.deepEqual(readLog(), ['start alpha-svc probe=0', 'start beta-svc probe=0', 'start beta-svc probe=0', 'start beta-svc probe=0', 'stop alpha-svc']);
+  });
+
+  test('a service that dies once is restarted in its place, the launcher stays up, and the status file counts it', async () => {
+    const { rootDir } = await setup('restart');
+    writeFakeService(rootDir, 'alpha-svc');
+    writeFakeService(rootDir, 'beta-svc', { crashOnceAfterMs: 1000 });
+    writeFakeService(rootDir, 'web', { http: true });
+    const output = quietOutput();
+    const unexpected: string[] = [];
+    let resolveRestart!: (v: [string, number | null, number]) => void;
+    const restarted = new Promise<[string, number | null, number]>((r) => (resolveRestart = r));
+    const launcher = new Launcher({
+      rootDir,
+      services: services(['alpha-svc'], ['beta-svc'], ['web', true]),
+      config: defineConfig(launcherConfig).load(env),
+      env,
+      output,
+      onUnexpectedExit: (name) => unexpected.push(name),
+      onRestart: (name, exit, n) => resolveRestart([name, exit.code, n]),
+    });
+    try {
+      await launcher.start();
+      assert.deepEqual(await restarted, ['beta-svc', 4, 1]);
+      assert.deepEqual(launcher.restarts(), { 'beta-svc': 1 });
+      const status = JSON.parse(readFileSync(path.join(rootDir, 'data', 'launcher-status.json'), 'utf8'));
+      assert.deepEqual(Object.keys(status.restarts), ['beta-svc']);
+      assert.equal(status.restarts['beta-svc'].count, 1);
+      assert.equal(status.restarts['beta-svc'].last_exit, 'exited with code 4');
+      assert.ok(output.lines.some((l) => /warning: beta-svc exited with code 4 unexpectedly: restarting it in 50 ms/.test(l)), output.lines.join('\n'));
+      assert.ok(output.lines.some((l) => /beta-svc ready again \(pid \d+, \d+ ms, restart 1\)/.test(l)));
+    } finally {
+      await launcher.stop();
+    }
+    assert.deepEqual(unexpected, []);
+    const lines = readLog();
+    assert.deepEqual(lines.slice(0, 2), ['start alpha-svc probe=0', 'start beta-svc probe=0']);
+    assert.deepEqual(lines.slice(2, 4).sort(), ['start beta-svc probe=0', 'start web probe=-'], 'beta-svc came back (before or after web started)');
+    assert.deepEqual(lines.slice(4), ['stop web', 'stop beta-svc', 'stop alpha-svc'], 'the restarted service stops in its place');
   });
 
   test('when the launcher is killed its services stop themselves, and the next launcher stops the orphaned nats-server', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { connect } from 'nats';
 import { ServiceNames, inboxPrefix } from '@rag/contracts';
-import { defineConfig } from '@rag/platform';
+import { Bus, createLogger, createMetrics, defineConfig, natsConnectOptions } from '@rag/platform';
 import { freePort } from '../../../test/support/nats-server.js';
 import { launcherConfig } from './config.js';
 import { Launcher, entryPoint } from './launcher.js';
@@ -30,7 +30,7 @@ function writeFakeService(root: string, name: string, opts: { http?: boolean; cr
        await new Promise((r) => server.listen(Number(process.env.PORT), process.env.HOST, r));
        const close = () => new Promise((r) => server.close(r));`
     : `import nats from ${JSON.stringify(natsModule)};
-       const nc = await nats.connect({ servers: process.env.NATS_URL, user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD, inboxPrefix: process.env.NATS_INBOX_PREFIX });
+       const nc = await nats.connect({ servers: process.env.NATS_URL, user: process.env.NATS_USER, pass: process.env.NATS_PASSWORD, inboxPrefix: process.env.NATS_INBOX_PREFIX, ...(process.env.NATS_TLS_CA ? { tls: { caFile: process.env.NATS_TLS_CA } } : {}) });
        const srv = await nc.services.add({ name: ${JSON.stringify(name)}, version: '0.0.1' });
        const close = async () => { await srv.stop(); await nc.drain(); };`;
   writeFileSync(
@@ -151,6 +151,52 @@ describe('launcher', { skip: findExecutable('nats-server') ? false : 'nats-serve
     for (const f of ['passwords.json', 'nats-server.conf']) assert.equal(statSync(path.join(authDir, f)).mode & 0o777, 0o600, f);
     assert.deepEqual(await start(), first, 'a restart keeps the passwords');
     assert.deepEqual(readLog().filter((l) => l.startsWith('start')), [`start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, 'start gateway probe=- user=gateway', `start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, 'start gateway probe=- user=gateway']);
+  });
+
+  test('LAUNCHER_NATS_TLS_CERT/KEY: nats-server speaks TLS only; the launcher and its children connect with NATS_TLS_CA', { skip: findExecutable('openssl') ? false : 'openssl is not installed (needed to make a test certificate)' }, async () => {
+    const { rootDir, natsPort } = await setup('tls');
+    delete env.LAUNCHER_NATS_AUTH;
+    const cert = path.join(rootDir, 'cert.pem');
+    const key = path.join(rootDir, 'key.pem');
+    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'pipe' });
+    assert.equal(made.status, 0, String(made.stderr));
+    Object.assign(env, { LAUNCHER_NATS_TLS_CERT: cert, LAUNCHER_NATS_TLS_KEY: key, NATS_TLS_CA: cert });
+    writeFakeService(rootDir, ServiceNames.account);
+    const launcher = new Launcher({ rootDir, services: services([ServiceNames.account]), config: defineConfig(launcherConfig).load(env), env, output: quietOutput() });
+    try {
+      const started = await launcher.start();
+      assert.equal(started.natsUrl, `tls://127.0.0.1:${natsPort}`);
+      const passwords = JSON.parse(readFileSync(path.join(rootDir, 'data', 'nats-auth', 'passwords.json'), 'utf8')) as Record<string, string>;
+      const as = { user: 'gateway', pass: passwords.gateway, inboxPrefix: inboxPrefix('gateway'), reconnect: false };
+      await assert.rejects(connect({ servers: `nats://127.0.0.1:${natsPort}`, ...as }), 'a client that does not trust the certificate is refused');
+      const nc = await connect({ servers: started.natsUrl, ...as, tls: { caFile: cert } });
+      assert.equal(nc.info?.tls_required, true);
+      await nc.close();
+      // The services' own connection: NATS_TLS_CA and the user's settings through natsConnectOptions.
+      const bus = await Bus.connect({
+        ...natsConnectOptions({ NATS_URL: started.natsUrl, NATS_TOKEN: undefined, NATS_USER: 'gateway', NATS_PASSWORD: passwords.gateway, NATS_INBOX_PREFIX: undefined, NATS_TLS_CA: cert }),
+        name: 'gateway',
+        requestTimeoutMs: 2000,
+        logger: createLogger('gateway', 'silent'),
+        metrics: createMetrics('gateway'),
+      });
+      assert.equal(bus.nc.info?.tls_required, true);
+      await bus.drain();
+    } finally {
+      await launcher.stop();
+    }
+    assert.deepEqual(readLog(), [`start ${ServiceNames.account} probe=0 user=${ServiceNames.account}`, `stop ${ServiceNames.account}`], 'the service connected over TLS with its user');
+  });
+
+  test('LAUNCHER_NATS_TLS_CERT without LAUNCHER_NATS_TLS_KEY is refused with a message', async () => {
+    const { rootDir } = await setup('tls-half');
+    env.LAUNCHER_NATS_TLS_CERT = path.join(rootDir, 'cert.pem');
+    const launcher = new Launcher({ rootDir, services: [], config: defineConfig(launcherConfig).load(env), env, output: quietOutput() });
+    try {
+      await assert.rejects(launcher.start(), /LAUNCHER_NATS_TLS_CERT and LAUNCHER_NATS_TLS_KEY go together/);
+    } finally {
+      await launcher.stop();
+    }
   });
 
   test('with restarts off, a child that dies after start is reported once', async () => {

@@ -179,3 +179,30 @@ test("every subject a service's code names is within its permissions, and the ga
   const gatewayRequests = Object.values(Subjects).flatMap((g) => Object.values(g)).filter((s) => allows(busPermissions(BusUsers.gateway).publish, s));
   assert.deepEqual(gatewayRequests.sort(), subjectsUsedBy('gateway'), 'the gateway may send exactly what its routes send');
 });
+
+test('every service subject can be subscribed to by its one owner only (nobody else can read its requests)', () => {
+  const owner: Record<string, BusUser | undefined> = {
+    account: BusUsers.account,
+    dataset: BusUsers.dataset,
+    document: BusUsers.document,
+    chunk: BusUsers.document,
+    retrieval: BusUsers.document,
+    dialog: BusUsers.dialog,
+    completion: BusUsers.dialog,
+    answer: BusUsers.dialog,
+  };
+  for (const [group, subjects] of Object.entries(Subjects)) {
+    for (const subject of Object.values(subjects)) {
+      const readers = Object.values(BusUsers).filter((u) => allows(busPermissions(u).subscribe, subject));
+      const expected = group === 'parse' ? (subject === Subjects.parse.cancel ? [BusUsers.parseWorker] : []) : [owner[group]!];
+      assert.deepEqual(readers, expected, subject);
+    }
+  }
+  for (const user of Object.values(BusUsers)) {
+    assert.deepEqual(
+      Object.values(BusUsers).filter((u) => allows(busPermissions(u).subscribe, `_INBOX_${user}.abc.1`)),
+      [user],
+      `only ${user} reads its replies`,
+    );
+  }
+});

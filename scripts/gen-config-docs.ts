@@ -117,7 +117,7 @@ export async function sections(): Promise<Section[]> {
     out.push({ title: def.name, intro: `${SERVICE_NOTES[def.name] ?? ''} Besides the keys of every process, every service and the probe listener (services/${def.name}/src).`.trim(), spec: def.config });
   }
   out.push(
-    { title: 'launcher (`make up`)', intro: 'services/launcher/src/config.ts. The launcher passes its whole environment on to the children, with NATS_URL, DATA_DIR (made absolute), HOST and PORT set.', spec: launcherConfig },
+    { title: 'launcher (`make up`)', intro: 'services/launcher/src/config.ts. The launcher passes its whole environment on to the children, with NATS_URL, DATA_DIR (made absolute), HOST, PORT and LAUNCHER_STATUS_FILE set, and, when its nats-server requires users (LAUNCHER_NATS_AUTH), each child\'s own NATS_USER, NATS_PASSWORD and NATS_INBOX_PREFIX.', spec: launcherConfig },
     { title: 'Tests, benchmark and tooling', intro: 'Not read by the services.', spec: toolingConfig },
   );
   return out;

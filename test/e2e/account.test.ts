@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'nats';
-import { Subjects } from '@rag/contracts';
+import { connect, headers as natsHeaders } from 'nats';
+import { Headers, Subjects } from '@rag/contracts';
 import { startStack, signUp, type Stack } from '../support/stack.js';
 
 /**
@@ -207,6 +207,45 @@ for (const db of ['sqlite', 'mariadb'] as const) {
       assert.equal((await stack.http.post('/v1/user/login', { email: u.email, password: 'n3w' })).body.code, 0);
     });
 
+    test('passwords never cross the bus: register, login and a password change carry derived keys only', async () => {
+      const nc = await connect({ servers: stack.nats.url });
+      const seen: string[] = [];
+      const sub = nc.subscribe('rag.v1.account.>', { callback: (_err, m) => seen.push(`${m.subject} ${new TextDecoder().decode(m.data)}`) });
+      await nc.flush();
+      try {
+        const email = `secret${Date.now()}@example.com`;
+        const [first, second] = ['Sup3r-s3cret-one', 'Sup3r-s3cret-two'];
+        assert.equal((await stack.http.post('/v1/user/register', { nickname: 'sec', email, password: first })).body.code, 0);
+        const login = await stack.http.post('/v1/user/login', { email, password: first });
+        assert.equal(login.body.code, 0);
+        const token = login.headers.get('authorization')!;
+        assert.equal((await stack.http.post('/v1/user/setting', { password: first, new_password: second }, token)).body.code, 0);
+        assert.equal((await stack.http.post('/v1/user/login', { email, password: second })).body.code, 0);
+        assert.equal((await stack.http.post('/v1/user/login', { email, password: first })).body.code, 109);
+        await nc.flush();
+        const sent = seen.filter((m) => /\.(register|login|user_setting) /.test(m));
+        assert.equal(sent.length, 5, seen.join('\n'));
+        for (const secret of [first, second, Buffer.from(first).toString('base64'), Buffer.from(second).toString('base64')]) {
+          assert.ok(!seen.some((m) => m.includes(secret)), `${secret} crossed the bus`);
+        }
+        assert.ok(sent.every((m) => /"password_hash":"[^"]+"/.test(m)), 'each carries a derived key or stored form');
+
+        // Asking how to derive tells nothing about which accounts exist: an unknown e-mail gets stand-in
+        // parameters of the same shape, the same every time.
+        const ask = async (body: unknown) => JSON.parse(new TextDecoder().decode((await nc.request(Subjects.account.passwordParams, JSON.stringify({ body }), { timeout: 5000 })).data));
+        const known = await ask({ email });
+        const unknown = await ask({ email: `nobody${Date.now()}@example.com` });
+        assert.equal(unknown.code, 0);
+        assert.equal(unknown.data.method, known.data.method);
+        assert.match(unknown.data.salt, /^[A-Za-z0-9]{16}$/);
+        const again = await ask({ email: 'stable-nobody@example.com' });
+        assert.deepEqual(await ask({ email: 'stable-nobody@example.com' }), again);
+      } finally {
+        sub.unsubscribe();
+        await nc.close();
+      }
+    });
+
     test('tenant_info and set_tenant_info', async () => {
       const info = await stack.http.get('/v1/user/tenant_info', bob.loginToken);
       assert.equal(info.body.code, 0);
@@ -337,14 +376,21 @@ for (const db of ['sqlite', 'mariadb'] as const) {
       // Model callers (document-svc) get the provider settings, key included, over the bus only.
       const nc = await connect({ servers: stack.nats.url });
       try {
-        const ask = async (body: unknown) => JSON.parse(new TextDecoder().decode((await nc.request(Subjects.account.modelCredentials, JSON.stringify({ body }), { timeout: 5000 })).data));
-        assert.deepEqual(await ask({ tenant_id: u.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' }), {
+        // The tenant is the caller context's header (set by the calling service), never a body field.
+        const ask = async (tenant: string, body: unknown) => {
+          const h = natsHeaders();
+          if (tenant) h.set(Headers.tenantId, tenant);
+          return JSON.parse(new TextDecoder().decode((await nc.request(Subjects.account.modelCredentials, JSON.stringify({ body }), { timeout: 5000, headers: h })).data));
+        };
+        assert.deepEqual(await ask(u.userId, { model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' }), {
           code: 0,
           data: { factory: 'ZHIPU-AI', name: 'embedding-3', type: 'embedding', api_base: STUB_BASE, api_key: 'stub-key', max_tokens: 8192 },
         });
-        assert.equal((await ask({ tenant_id: u.userId, model: 'glm-4', model_type: 'chat' })).data.factory, 'ZHIPU-AI');
-        assert.deepEqual(await ask({ tenant_id: u.userId, model: 'gpt-4o@OpenAI', model_type: 'chat' }), { code: 100, message: "LookupError('Model(gpt-4o) not authorized')" });
-        assert.equal((await ask({ tenant_id: bob.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 100, "another tenant's models are not mine");
+        assert.equal((await ask(u.userId, { model: 'glm-4', model_type: 'chat' })).data.factory, 'ZHIPU-AI');
+        assert.deepEqual(await ask(u.userId, { model: 'gpt-4o@OpenAI', model_type: 'chat' }), { code: 100, message: "LookupError('Model(gpt-4o) not authorized')" });
+        assert.equal((await ask(bob.userId, { model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 100, "another tenant's models are not mine");
+        assert.equal((await ask(bob.userId, { tenant_id: u.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 100, 'a tenant_id in the body is ignored');
+        assert.equal((await ask('', { tenant_id: u.userId, model: 'embedding-3@ZHIPU-AI', model_type: 'embedding' })).code, 401, 'no caller tenant, no credentials');
       } finally {
         await nc.close();
       }

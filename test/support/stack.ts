@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BusUsers, type BusUser } from '@rag/contracts';
 import { startService, type RunningService } from '@rag/platform';
 import { accountService } from '@rag/account-svc';
 import { datasetService } from '@rag/dataset-svc';
@@ -14,7 +15,10 @@ import { Http } from './http.js';
 
 export interface Stack {
   nats: NatsServer;
+  /** The environment every process shares (without a NATS user: see `envFor`). */
   env: Record<string, string>;
+  /** The environment of one process: `env` plus its NATS user when the stack runs with `auth`. */
+  envFor(user: BusUser): Record<string, string>;
   http: Http;
   baseUrl: string;
   gateway: RunningGateway;
@@ -24,10 +28,11 @@ export interface Stack {
 
 /**
  * The whole backend in this process: a private nats-server, every service and the gateway on a
- * random port, over SQLite in a temp folder or a fresh MariaDB database.
+ * random port, over SQLite in a temp folder or a fresh MariaDB database. With `auth` the server
+ * requires a user per process with the generated permissions (as `make up` runs it).
  */
-export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record<string, string>; workers?: number; withoutDocumentSvc?: boolean } = {}): Promise<Stack> {
-  const nats = await startNatsServer();
+export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record<string, string>; workers?: number; auth?: boolean; withoutDocumentSvc?: boolean } = {}): Promise<Stack> {
+  const nats = await startNatsServer({ auth: opts.auth ?? false });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rag-data-'));
   let mariadb: TempDatabase | undefined;
   if (opts.db === 'mariadb') mariadb = await createTempDatabase();
@@ -45,16 +50,18 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     ...(mariadb ? { DATABASE_URL: mariadb.url } : {}),
     ...(opts.env ?? {}),
   };
-  const services = [await startService(accountService, env), await startService(datasetService, env)];
+  const envFor = (user: BusUser) => ({ ...env, ...nats.userEnv(user) });
+  const services = [await startService(accountService, envFor(BusUsers.account)), await startService(datasetService, envFor(BusUsers.dataset))];
   // withoutDocumentSvc: the test runs document-svc as its own process (to SIGKILL it).
-  if (!opts.withoutDocumentSvc) services.push(await startService(documentService, env));
-  services.push(await startService(dialogService, env));
-  for (let i = 0; i < (opts.workers ?? 1); i++) services.push(await startService(parseWorkerService, env));
-  const gateway = await startGateway(env);
+  if (!opts.withoutDocumentSvc) services.push(await startService(documentService, envFor(BusUsers.document)));
+  services.push(await startService(dialogService, envFor(BusUsers.dialog)));
+  for (let i = 0; i < (opts.workers ?? 1); i++) services.push(await startService(parseWorkerService, envFor(BusUsers.parseWorker)));
+  const gateway = await startGateway(envFor(BusUsers.gateway));
   const baseUrl = `http://127.0.0.1:${gateway.port}`;
   return {
     nats,
     env,
+    envFor,
     http: new Http(baseUrl),
     baseUrl,
     gateway,

@@ -1,5 +1,5 @@
 import { ServiceNames } from '@rag/contracts';
-import { Outbox, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
+import { Outbox, fileSecret, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { accountConfig } from './config.js';
 import { migrations } from './data/migrations.js';
 import { ApiTokenRepository } from './data/api-token.repository.js';
@@ -46,7 +46,7 @@ export const accountService: ServiceDefinition<typeof accountConfig> = {
     const tenants = new TenantRepository(db, outbox);
     const models = new TenantModelRepository(db, outbox);
     const tokens = new ApiTokenRepository(db, outbox);
-    const hasher = new PasswordHasher(config.PASSWORD_SCRYPT_COST);
+    const hasher = new PasswordHasher(config.PASSWORD_SCRYPT_COST, config.PASSWORD_DECOY_SECRET ?? fileSecret(config.DATA_DIR, 'password-decoy.key'));
     const defaults = {
       llm_id: config.DEFAULT_CHAT_MODEL,
       embd_id: config.DEFAULT_EMBEDDING_MODEL,

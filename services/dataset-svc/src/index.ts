@@ -1,4 +1,4 @@
-import { Subjects, eventEntityFilter, type TenantProfile } from '@rag/contracts';
+import { EventConsumers, Subjects, eventEntityFilter, type TenantProfile } from '@rag/contracts';
 import { Inbox, Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
 import { applyDocumentEvent } from './domain/counters.js';
 import { migrations } from './data/migrations.js';
@@ -19,12 +19,12 @@ export const datasetService: ServiceDefinition<Record<string, never>> = {
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, 'dataset-svc', logger);
     outbox.start();
     const tenants: TenantLookup = async (tenantId, ctx) => {
-      const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, ctx);
+      const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: {} }, { ...ctx, tenantId });
       return r.code === 0 && r.data ? r.data : null;
     };
     const inbox = new Inbox(INBOX_TABLE);
     const counters = await consumeEvents(bus, logger, {
-      durable: 'dataset-svc-document-counters',
+      durable: EventConsumers.datasetCounters,
       filter: eventEntityFilter('document'),
       handle: (event) => applyDocumentEvent(db, inbox, event),
     });

@@ -36,14 +36,14 @@ export const dialogService: ServiceDefinition<typeof dialogConfig> = {
     };
     const tenants: TenantPort = {
       profile: async (ctx) => {
-        const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: { tenant_id: ctx.tenantId } }, ctx);
+        const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: {} }, ctx);
         return r.code === 0 && r.data ? r.data : null;
       },
     };
     const chats = new ChatService(db, datasets, tenants, outbox);
     const sessions = new SessionService(db, chats.repo, outbox);
     const models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId }),
       { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) },
     );
     const retrieve = async (tenantId: string, r: RetrievalRequest): Promise<Reference> => {

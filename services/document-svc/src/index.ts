@@ -1,4 +1,4 @@
-import { EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
+import { EventConsumers, EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
 import { STAGING_BUCKET, createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
 import { Outbox, consumeEvents, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
@@ -53,7 +53,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
 
     // A deleted dataset takes its documents, files, chunks and tasks with it.
     const datasetDeletions = await consumeEvents(bus, logger, {
-      durable: 'document-svc-dataset-deleted',
+      durable: EventConsumers.documentDatasetDeleted,
       filter: eventSubject(EventTypes.datasetDeleted),
       handle: async (event) => {
         const { ids, tenant_id } = event.data as { ids: string[]; tenant_id: string };

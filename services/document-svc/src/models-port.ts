@@ -12,7 +12,7 @@ export class BusModelPort implements ModelPort {
     opts: ModelCallOptions,
   ) {
     this.models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId }),
       opts,
     );
   }
@@ -30,7 +30,7 @@ export class BusModelPort implements ModelPort {
   }
 
   async defaultChat(tenantId: string): Promise<string> {
-    const profile = await this.bus.call<{ llm_id: string }>(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, { tenantId });
+    const profile = await this.bus.call<{ llm_id: string }>(Subjects.account.tenantModels, { body: {} }, { tenantId });
     return profile.llm_id;
   }
 }

@@ -39,6 +39,7 @@ export const gatewayConfig = {
   CORS_ORIGIN: env.string('*', 'Access-Control-Allow-Origin value'),
   SSE_KEEPALIVE_MS: env.int(15000, 'Silence after which an SSE stream gets a keep-alive comment, in ms', 200, 600000),
   COMPLETION_TIMEOUT_MS: env.int(600000, 'Longest wait for a non-streamed completion, in ms', 1000, 3600000),
+  LAUNCHER_STATUS_FILE: env.optional('Set by the launcher (`make up`): its status file, whose service restarts /readyz reports'),
   SERVER_VERSION: env.string('v0.23.1-ragflow-nats', 'What /v1/system/version answers'),
   // abuse limits
   TRUST_PROXY: trustProxySpec(

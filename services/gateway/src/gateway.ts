@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { Bus, commonConfig, createLogger, createMetrics, defineConfig, startTracing, stopTracing } from '@rag/platform';
+import { Bus, commonConfig, natsConnectOptions, createLogger, createMetrics, defineConfig, startTracing, stopTracing } from '@rag/platform';
 import { createApp, type GatewayConfig } from './app.js';
 import { gatewayConfig } from './config.js';
 
@@ -23,23 +24,31 @@ function jwtSecret(config: GatewayConfig): string {
   return secret;
 }
 
+/** Under `make up`, the services the launcher restarted after a crash (shown by /readyz; they do not make it fail). */
+async function launcherRestarts(file: string | undefined): Promise<{ restarts?: Record<string, unknown> }> {
+  if (!file) return {};
+  try {
+    return { restarts: (JSON.parse(await readFile(file, 'utf8')) as { restarts: Record<string, unknown> }).restarts };
+  } catch {
+    return {};
+  }
+}
+
 export async function startGateway(source: Record<string, string | undefined> = process.env): Promise<RunningGateway> {
   const config: GatewayConfig = defineConfig({ ...commonConfig, ...gatewayConfig }).load(source);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const metrics = createMetrics('gateway');
   startTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   const bus = await Bus.connect({
-    url: config.NATS_URL,
+    ...natsConnectOptions(config),
     name: 'gateway',
-    token: config.NATS_TOKEN,
-    user: config.NATS_USER,
-    password: config.NATS_PASSWORD,
     requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
     logger,
     metrics,
   });
   let ready = true;
-  const app = createApp({ bus, config, logger, metrics, jwtSecret: jwtSecret(config), isReady: async () => ({ nats: ready && bus.isConnected() }) });
+  const isReady = async () => Object.assign({ nats: ready && bus.isConnected() }, await launcherRestarts(config.LAUNCHER_STATUS_FILE));
+  const app = createApp({ bus, config, logger, metrics, jwtSecret: jwtSecret(config), isReady });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);

@@ -1,6 +1,6 @@
 import { defineConfig } from '@rag/platform';
 import { describeExit } from './children.js';
-import { launcherConfig } from './config.js';
+import { launcherConfig, type LauncherConfig } from './config.js';
 import { Launcher, NATS_CHILD, type Started } from './launcher.js';
 import { consoleOutput, type Output } from './output.js';
 import type { ServiceEntry } from './services.js';
@@ -15,7 +15,13 @@ function redactUrl(url: string): string {
   }
 }
 
-function banner(s: Started, env: NodeJS.ProcessEnv): string[] {
+function restartLine(config: LauncherConfig, restarts: Record<string, number>): string {
+  const counts = Object.entries(restarts).map(([name, n]) => `${name} ${n}×`);
+  const policy = config.LAUNCHER_RESTART_MAX ? `a service that dies is restarted; more than ${config.LAUNCHER_RESTART_MAX} restarts within ${config.LAUNCHER_RESTART_WINDOW_MS / 1000} s stop everything` : 'off: a service that dies stops everything';
+  return `  restarts  ${counts.length ? counts.join(', ') : 'none'}   (${policy})`;
+}
+
+function banner(s: Started, env: NodeJS.ProcessEnv, config: LauncherConfig): string[] {
   return [
     '',
     'RAGFlow API over NATS is up',
@@ -24,6 +30,7 @@ function banner(s: Started, env: NodeJS.ProcessEnv): string[] {
     `  metadata  ${env.DATABASE_URL ? redactUrl(env.DATABASE_URL) : `SQLite files in ${s.dataDir}`}`,
     `  running   ${s.running.join(', ') || '(nothing)'}`,
     ...(s.skipped.length ? [`  skipped   ${s.skipped.join(', ')} (not built)`] : []),
+    restartLine(config, s.restarts),
     'Ctrl-C stops everything.',
     '',
   ];
@@ -67,7 +74,9 @@ export async function runLauncher(opts: { rootDir: string; services: readonly Se
     config,
     env,
     output,
-    onUnexpectedExit: (name, exit) => shutdown(1, `${name} ${describeExit(exit)} unexpectedly: stopping everything`),
+    onUnexpectedExit: (name, exit, crashes) =>
+      shutdown(1, crashes ? `${name} keeps crashing (${crashes} times within ${config.LAUNCHER_RESTART_WINDOW_MS} ms, last: ${describeExit(exit)}): stopping everything` : `${name} ${describeExit(exit)} unexpectedly: stopping everything`),
+    onRestart: () => output.note(restartLine(config, launcher.restarts())),
   });
 
   const onSignal = (sig: NodeJS.Signals) => {
@@ -84,7 +93,7 @@ export async function runLauncher(opts: { rootDir: string; services: readonly Se
 
   launcher.start().then(
     (started) => {
-      if (exitCode === undefined) for (const line of banner(started, env)) output.note(line);
+      if (exitCode === undefined) for (const line of banner(started, env, config)) output.note(line);
     },
     (err: Error) => shutdown(1, err.name === 'LauncherError' || err.name === 'AbortError' ? err.message : (err.stack ?? err.message)),
   );

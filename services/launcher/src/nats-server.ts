@@ -55,9 +55,10 @@ export function ensureNatsServerBinary(command: string, output: Output): string 
   throw new LauncherError(`${command} was not found (looked on PATH and in ${SBIN_DIRS.join(', ')}). Install it with:\n\n    ${how}\n\nor set NATS_SERVER_BIN to its path, or NATS_URL to a running NATS server with JetStream.`);
 }
 
-/** Arguments of a nats-server with JetStream, storing its streams in `storeDir`. */
-export function natsServerArgs(host: string, port: number, storeDir: string): string[] {
-  return ['-a', host, '-p', String(port), '-js', '-sd', storeDir, '-P', pidFile(storeDir)];
+/** Arguments of a nats-server with JetStream and no authentication, storing its streams in `storeDir`. */
+export function natsServerArgs(host: string, port: number, storeDir: string, tls?: { certFile: string; keyFile: string }): string[] {
+  const tlsArgs = tls ? ['--tls', '--tlscert', tls.certFile, '--tlskey', tls.keyFile] : [];
+  return ['-a', host, '-p', String(port), '-js', '-sd', storeDir, '-P', pidFile(storeDir), ...tlsArgs];
 }
 
 export function pidFile(storeDir: string): string {
@@ -67,14 +68,15 @@ export function pidFile(storeDir: string): string {
 /**
  * The pid of a nats-server still running on `storeDir` from an earlier launcher that was killed
  * before it could stop it (it would hold the port and the store). Linux only: the process's
- * command line must name nats-server and this store, so a recycled pid is never touched.
+ * command line must name nats-server and one of `markers` (this store, or its generated config
+ * file), so a recycled pid is never touched.
  */
-export function leftoverNatsServer(storeDir: string): number | undefined {
+export function leftoverNatsServer(storeDir: string, markers: string[] = [storeDir]): number | undefined {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile(storeDir), 'utf8').trim());
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    if (!cmdline.some((a) => a.endsWith('nats-server')) || !cmdline.includes(storeDir)) return undefined;
+    if (!cmdline.some((a) => a.endsWith('nats-server')) || !markers.some((m) => cmdline.includes(m))) return undefined;
   } catch {
     return undefined;
   }

@@ -20,7 +20,7 @@ export const parseWorkerService: ServiceDefinition<typeof workerConfig> = {
   async start({ bus, logger, metrics, config }) {
     const index = openChunkIndex(config);
     const models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId }),
       { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) },
     );
     const embedder = (tenantId: string, ref: string) => models.embedder(tenantId, ref);

@@ -2,6 +2,7 @@ export * from './codes.js';
 export * from './envelope.js';
 export * from './errors.js';
 export * from './subjects.js';
+export * from './bus-permissions.js';
 export * from './validation.js';
 export * from './validate-or-throw.js';
 export * from './schemas/helpers.js';

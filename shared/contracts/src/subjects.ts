@@ -16,6 +16,8 @@ export const ServiceNames = {
 export const Subjects = {
   account: {
     register: 'rag.v1.account.register',
+    /** The method and salt a password is derived with (gateway only): only derived keys cross the bus. */
+    passwordParams: 'rag.v1.account.password_params',
     login: 'rag.v1.account.login',
     logout: 'rag.v1.account.logout',
     resolveApiKey: 'rag.v1.account.resolve_api_key',
@@ -109,6 +111,19 @@ export const Streams = {
   /** Answer deltas of streamed completions, one subject per answer, kept briefly for resumes. */
   answers: { name: 'ANSWERS', subjects: ['rag.v1.stream.>'] },
 } as const;
+
+/** Durable consumers on the EVENTS stream, one per service and purpose (shared by its replicas). */
+export const EventConsumers = {
+  /** dataset-svc: a dataset's document/chunk/token counters follow `rag.v1.events.document.>`. */
+  datasetCounters: 'dataset-svc-document-counters',
+  /** document-svc: a deleted dataset's documents, files and chunks go with it. */
+  documentDatasetDeleted: 'document-svc-dataset-deleted',
+} as const;
+
+/** The advisory JetStream publishes when a message of `stream` ran out of deliveries on `consumer`. */
+export function maxDeliveriesAdvisory(stream: string, consumer: string): string {
+  return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`;
+}
 
 export const EventTypes = {
   datasetCreated: 'dataset.created',

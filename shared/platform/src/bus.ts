@@ -19,6 +19,7 @@ import {
   Streams,
   eventSubject,
   exceptionRepr,
+  inboxPrefix,
   isRagError,
   type BusReply,
   type BusRequest,
@@ -48,9 +49,18 @@ export interface BusOptions {
   token?: string | undefined;
   user?: string | undefined;
   password?: string | undefined;
+  /** Subject prefix of this connection's reply inboxes; unset = `inboxPrefix(user)` (`_INBOX_<user>`, or `_INBOX` without a user). */
+  inboxPrefix?: string | undefined;
+  /** PEM file of the CA that signed the server's certificate; set, the connection requires TLS. */
+  tlsCaFile?: string | undefined;
   requestTimeoutMs: number;
   logger: Logger;
   metrics: Metrics;
+}
+
+/** The connection settings of `commonConfig` as `Bus.connect` options. */
+export function natsConnectOptions(config: { NATS_URL: string; NATS_TOKEN: string | undefined; NATS_USER: string | undefined; NATS_PASSWORD: string | undefined; NATS_INBOX_PREFIX: string | undefined; NATS_TLS_CA: string | undefined }): Pick<BusOptions, 'url' | 'token' | 'user' | 'password' | 'inboxPrefix' | 'tlsCaFile'> {
+  return { url: config.NATS_URL, token: config.NATS_TOKEN, user: config.NATS_USER, password: config.NATS_PASSWORD, inboxPrefix: config.NATS_INBOX_PREFIX, tlsCaFile: config.NATS_TLS_CA };
 }
 
 /** What a handler receives: the decoded request and who is calling. */
@@ -108,6 +118,8 @@ export class Bus {
       token: opts.token,
       user: opts.user,
       pass: opts.password,
+      inboxPrefix: opts.inboxPrefix || inboxPrefix(opts.user),
+      ...(opts.tlsCaFile ? { tls: { caFile: opts.tlsCaFile } } : {}),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 500,
       waitOnFirstConnect: true,

@@ -98,6 +98,8 @@ export const commonConfig = {
   NATS_TOKEN: env.optional('NATS auth token, if the server requires one'),
   NATS_USER: env.optional('NATS user name'),
   NATS_PASSWORD: env.optional('NATS password'),
+  NATS_INBOX_PREFIX: env.optional('Subject prefix of this process\'s reply inboxes; unset = `_INBOX_<NATS_USER>` (`_INBOX` without a user). The generated NATS permissions let each user subscribe to its own prefix only'),
+  NATS_TLS_CA: env.optional('PEM file of the CA that signed the NATS server\'s certificate; set, connections require TLS (use it with a tls:// NATS_URL)'),
   NATS_REQUEST_TIMEOUT_MS: env.int(30000, 'Timeout of a request/reply call to a service, in ms', 100, 600000),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level'),
   OTEL_EXPORTER_OTLP_ENDPOINT: env.optional('OTLP/HTTP endpoint for traces; tracing is off when unset'),

@@ -11,3 +11,5 @@ export * from './outbox.js';
 export * from './runtime.js';
 export * from './tracing.js';
 export * from './net-guard.js';
+export * from './password-hash.js';
+export * from './secrets.js';

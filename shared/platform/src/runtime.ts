@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Bus, type Handler } from './bus.js';
+import { Bus, natsConnectOptions, type Handler } from './bus.js';
 import { commonConfig, databaseConfig, defineConfig, env, type ConfigOf, type ConfigSpec } from './config.js';
 import { openDb, migrate, type Knex, type Migration } from './db.js';
 import { createLogger, type Logger } from './logger.js';
@@ -63,11 +63,8 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
   const db = def.migrations === false ? noDatabase(def.name) : openDb({ url: base.DATABASE_URL, dataDir: base.DATA_DIR, name: def.name.replace(/-svc$/, ''), poolMax: base.DB_POOL_MAX });
   if (def.migrations !== false) await migrate(db, def.name, def.migrations, logger);
   const bus = await Bus.connect({
-    url: base.NATS_URL,
+    ...natsConnectOptions(base),
     name: def.name,
-    token: base.NATS_TOKEN,
-    user: base.NATS_USER,
-    password: base.NATS_PASSWORD,
     requestTimeoutMs: base.NATS_REQUEST_TIMEOUT_MS,
     logger,
     metrics,

@@ -1,67 +1,54 @@
-import { pbkdf2, randomInt, scrypt, timingSafeEqual } from 'node:crypto';
-
-const SALT_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-
-function salt(length = 16): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += SALT_ALPHABET[randomInt(SALT_ALPHABET.length)];
-  return out;
-}
-
-function scryptHex(text: string, saltText: string, n: number, r: number, p: number): Promise<string> {
-  return new Promise((resolve, reject) =>
-    scrypt(text, saltText, 64, { N: n, r, p, maxmem: 132 * n * r * p }, (err, key) => (err ? reject(err) : resolve(key.toString('hex')))),
-  );
-}
-
-function pbkdf2Hex(text: string, saltText: string, digest: string, iterations: number): Promise<string> {
-  const length = digest === 'sha512' ? 64 : digest === 'sha1' ? 20 : 32;
-  return new Promise((resolve, reject) => pbkdf2(text, saltText, iterations, length, digest, (err, key) => (err ? reject(err) : resolve(key.toString('hex')))));
-}
-
-function sameHex(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+import { createHmac } from 'node:crypto';
+import { newPasswordSalt, parsePasswordMethod, parseStoredPassword, saltFromBytes, sameDerivedKey, type PasswordParams } from '@rag/platform';
 
 /**
- * Slow salted password hashes in werkzeug's text format (`scrypt:N:r:p$salt$hex`, and
- * `pbkdf2:<digest>:<iterations>$salt$hex` for verification), so hashes carried over from a RAGFlow
- * database keep working. What is hashed is the canonical password text the gateway passes
- * (base64 of the plain password, CONTRACT §3.3), never the text the client typed.
+ * Passwords without the password: the gateway derives the key of the canonical password text
+ * (base64 of the plain password, CONTRACT §3.3) with the method and salt this class hands out, and
+ * only that derived key (or, for a new password, the whole `method$salt$key`) reaches account-svc.
+ * Stored hashes keep werkzeug's format, so hashes carried over from a RAGFlow database (scrypt or
+ * pbkdf2) keep working.
  */
 export class PasswordHasher {
-  constructor(private readonly cost = 32768) {
+  constructor(
+    private readonly cost: number,
+    /** Keys the stand-in salts of unknown accounts; stable across restarts and replicas. */
+    private readonly decoySecret: string,
+  ) {
     if (!Number.isInteger(cost) || cost < 2 || (cost & (cost - 1)) !== 0) throw new Error(`scrypt cost must be a power of two, got ${cost}`);
   }
 
-  async hash(text: string): Promise<string> {
-    const s = salt();
-    return `scrypt:${this.cost}:8:1$${s}$${await scryptHex(text, s, this.cost, 8, 1)}`;
+  private get method(): string {
+    return `scrypt:${this.cost}:8:1`;
   }
 
-  /** False for any stored value it cannot parse: a broken hash never lets anyone in. */
-  async verify(text: string, stored: string | null | undefined): Promise<boolean> {
-    if (!stored) return false;
-    const [method, saltText, expected] = stored.split('$');
-    if (!method || saltText === undefined || !expected) return false;
-    const parts = method.split(':');
-    try {
-      if (parts[0] === 'scrypt') {
-        const [n, r, p] = [Number(parts[1] ?? 32768), Number(parts[2] ?? 8), Number(parts[3] ?? 1)];
-        if (![n, r, p].every((v) => Number.isInteger(v) && v > 0)) return false;
-        return sameHex(await scryptHex(text, saltText, n, r, p), expected);
-      }
-      if (parts[0] === 'pbkdf2') {
-        const digest = parts[1] ?? 'sha256';
-        const iterations = Number(parts[2] ?? 600000);
-        if (!['sha1', 'sha256', 'sha512'].includes(digest) || !Number.isInteger(iterations) || iterations < 1) return false;
-        return sameHex(await pbkdf2Hex(text, saltText, digest, iterations), expected);
-      }
-    } catch {
-      return false;
-    }
-    return false;
+  /** The method and a fresh salt for a new password. */
+  fresh(): PasswordParams {
+    return { method: this.method, salt: newPasswordSalt() };
+  }
+
+  /**
+   * How to derive the key for an account's password. An unknown account (or one whose stored hash
+   * we cannot read) gets a stand-in of the same shape that never changes for that e-mail, so these
+   * answers tell nobody which accounts exist.
+   */
+  paramsFor(stored: string | null | undefined, email: string): PasswordParams {
+    const known = parseStoredPassword(stored);
+    if (known) return { method: known.method, salt: known.salt };
+    return { method: this.method, salt: saltFromBytes(createHmac('sha256', this.decoySecret).update(email.toLowerCase()).digest()) };
+  }
+
+  /** Whether a derived key matches the stored hash; false for anything malformed. */
+  verify(derivedKey: unknown, stored: string | null | undefined): boolean {
+    const known = parseStoredPassword(stored);
+    return typeof derivedKey === 'string' && !!known && sameDerivedKey(derivedKey.toLowerCase(), known.key.toLowerCase());
+  }
+
+  /** A new password's stored form as the gateway sent it, if it uses today's method with a real salt and key. */
+  accept(hash: unknown): string | undefined {
+    if (typeof hash !== 'string') return undefined;
+    const known = parseStoredPassword(hash);
+    if (!known || known.method !== this.method || !parsePasswordMethod(known.method)) return undefined;
+    if (!/^[A-Za-z0-9]{8,64}$/.test(known.salt) || !/^[0-9a-f]{128}$/.test(known.key)) return undefined;
+    return hash;
   }
 }

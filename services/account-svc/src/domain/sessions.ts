@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventTypes, RagError, pythonRepr } from '@rag/contracts';
-import { uuid1 } from '@rag/platform';
+import { uuid1, type PasswordParams } from '@rag/platform';
 import type { UserRepository } from '../data/user.repository.js';
 import type { PasswordHasher } from './password.js';
 import type { SignedInUser } from './users.js';
@@ -21,15 +21,28 @@ export class SessionService {
     private readonly events: EventRelay,
   ) {}
 
-  /** The checks of §3.2, in RAGFlow's order. `password` is the canonical text when the client sent a string. */
+  /**
+   * How the gateway derives the key of a password: the stored method and salt of the account with
+   * `email` (a stable stand-in for an unknown one), of the caller's own account without one, or a
+   * fresh salt for a new password (`new: true`).
+   */
+  async passwordParams(body: Record<string, unknown>, callerUserId: string): Promise<PasswordParams> {
+    if (body.new === true) return this.hasher.fresh();
+    if (typeof body.email === 'string') return this.hasher.paramsFor((await this.users.findByEmail(body.email))?.password, body.email);
+    const user = callerUserId ? await this.users.findById(callerUserId) : undefined;
+    if (!user) throw new RagError('WEB_UNAUTHORIZED');
+    return this.hasher.paramsFor(user.password, user.email);
+  }
+
+  /** The checks of §3.2, in RAGFlow's order. A string password arrives as `password_hash`, its key derived by the gateway. */
   async login(body: Record<string, unknown>): Promise<SignedInUser> {
     if (!Object.keys(body).length) throw new RagError('LOGIN_EMPTY', {}, false);
     const email = body.email ?? '';
     if (email === DEFAULT_ADMIN_EMAIL) throw new RagError('LOGIN_DEFAULT_ADMIN', {}, false);
     const user = typeof email === 'string' ? await this.users.findByEmail(email) : undefined;
     if (!user) throw new RagError('LOGIN_UNKNOWN_EMAIL', { email: pythonRepr(email) }, false);
-    if (typeof body.password !== 'string') throw new RagError('LOGIN_CRYPT', {}, false);
-    const matches = user.status === '1' && (await this.hasher.verify(body.password, user.password));
+    if (typeof body.password_hash !== 'string') throw new RagError('LOGIN_CRYPT', {}, false);
+    const matches = user.status === '1' && this.hasher.verify(body.password_hash, user.password);
     if (!matches) throw new RagError('LOGIN_MISMATCH', {}, false);
     if (user.is_active === '0') throw new RagError('LOGIN_DISABLED', {}, false);
 

@@ -14,7 +14,7 @@ export interface SignedInUser {
 }
 
 /** Columns `/v1/user/setting` never writes (RAGFlow's list), and ones we never let a client write. */
-const SETTING_SKIPPED = new Set(['password', 'new_password', 'email', 'status', 'is_superuser', 'login_channel', 'is_anonymous', 'is_active', 'is_authenticated', 'last_login_time']);
+const SETTING_SKIPPED = new Set(['password', 'new_password', 'password_hash', 'new_password_hash', 'email', 'status', 'is_superuser', 'login_channel', 'is_anonymous', 'is_active', 'is_authenticated', 'last_login_time']);
 const SETTING_IGNORED = new Set(['id', 'access_token', 'create_time', 'create_date', 'update_time', 'update_date']);
 const SETTING_TEXT = new Set(['nickname', 'language', 'color_schema', 'timezone']);
 
@@ -29,15 +29,14 @@ export class UserService {
 
   /**
    * Creates the user, the tenant it owns (same id), the owner membership and the tenant's first
-   * models. The gateway has checked the required keys and whether registration is open; the
-   * password arrives as its canonical text when the client sent a string.
+   * models. The gateway has checked the required keys and whether registration is open; a string
+   * password arrives as `password_hash`, the stored form the gateway derived (`''` for an empty one).
    */
   async register(body: Record<string, unknown>): Promise<SignedInUser> {
     const email = requireString(body, 'email', false);
     if (!isValidEmail(email)) throw new RagError('INVALID_EMAIL', { email }, false);
     if (await this.users.findByEmail(email)) throw new RagError('EMAIL_TAKEN', { email }, false);
-    const password = requireString(body, 'password', false);
-    if (!password) throw fieldError('password', 'String should have at least 1 character', password, false);
+    const password = this.newPassword(body);
     const nickname = requireString(body, 'nickname', false);
 
     const at = now();
@@ -47,7 +46,7 @@ export class UserService {
       id,
       email,
       nickname,
-      password: await this.hasher.hash(password),
+      password,
       access_token: accessToken,
       avatar: null,
       language: 'English',
@@ -79,6 +78,15 @@ export class UserService {
     return { user: toUserRow(user), access_token: accessToken };
   }
 
+  /** The stored form of a registering user's password; the contract's messages for what is not a usable one. */
+  private newPassword(body: Record<string, unknown>): string {
+    if (body.password_hash === '') throw fieldError('password', 'String should have at least 1 character', '', false);
+    const stored = this.hasher.accept(body.password_hash);
+    if (stored) return stored;
+    requireString(body, 'password', false);
+    throw fieldError('password', 'String should be the password hash the gateway derives', '***', false);
+  }
+
   async info(userId: string): Promise<UserRow> {
     const user = await this.users.findById(userId);
     if (!user) throw new RagError('WEB_UNAUTHORIZED');
@@ -86,7 +94,8 @@ export class UserService {
   }
 
   /**
-   * `/v1/user/setting`: profile columns are written; a password change needs the old password.
+   * `/v1/user/setting`: profile columns are written; a password change needs the old password
+   * (`password_hash`: its key derived by the gateway; `new_password_hash`: the new stored form).
    * Anything that is not a profile column, or a value of the wrong type, is RAGFlow's
    * `Update failure!` (its ORM rejects such updates the same way).
    */
@@ -94,11 +103,12 @@ export class UserService {
     const user = await this.users.findById(userId);
     if (!user) throw new RagError('WEB_UNAUTHORIZED');
     const patch: UserPatch = {};
-    if (body.password) {
-      if (typeof body.password !== 'string' || !(await this.hasher.verify(body.password, user.password))) throw new RagError('PASSWORD_ERROR', {}, false);
-      if (body.new_password) {
-        if (typeof body.new_password !== 'string') throw new RagError('UPDATE_FAILURE', {}, false);
-        patch.password = await this.hasher.hash(body.new_password);
+    if (body.password_hash !== undefined) {
+      if (!this.hasher.verify(body.password_hash, user.password)) throw new RagError('PASSWORD_ERROR', {}, false);
+      if (body.new_password_hash !== undefined) {
+        const stored = this.hasher.accept(body.new_password_hash);
+        if (!stored) throw new RagError('UPDATE_FAILURE', {}, false);
+        patch.password = stored;
       }
     }
     for (const [key, value] of Object.entries(body)) {

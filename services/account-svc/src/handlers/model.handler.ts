@@ -1,6 +1,6 @@
 import { Subjects } from '@rag/contracts';
 import type { Handler } from '@rag/platform';
-import { authenticated } from './caller.js';
+import { authenticated, callerTenant } from './caller.js';
 import type { ModelService } from '../domain/models.js';
 
 type Body = Record<string, unknown>;
@@ -16,8 +16,8 @@ export function modelHandlers(models: ModelService): Record<string, Handler<Body
     [Subjects.account.deleteModel]: (req, ctx) => models.delete(authenticated(ctx).tenantId, req.body ?? {}),
     [Subjects.account.enableModel]: (req, ctx) => models.enable(authenticated(ctx).tenantId, req.body ?? {}),
     // Internal: for services that call models (never routed by the gateway); the key is in the reply.
-    [Subjects.account.modelCredentials]: (req, ctx) => models.credentials(req.body?.tenant_id || ctx.tenantId, req.body?.model, req.body?.model_type),
-    [Subjects.account.recordUsage]: (req, ctx) => models.recordUsage(req.body?.tenant_id || ctx.tenantId, req.body?.model, req.body?.model_type, req.body?.tokens),
+    [Subjects.account.modelCredentials]: (req, ctx) => models.credentials(callerTenant(ctx), req.body?.model, req.body?.model_type),
+    [Subjects.account.recordUsage]: (req, ctx) => models.recordUsage(callerTenant(ctx), req.body?.model, req.body?.model_type, req.body?.tokens),
     [Subjects.account.deleteFactory]: (req, ctx) => models.deleteFactory(authenticated(ctx).tenantId, req.body ?? {}),
   };
 }

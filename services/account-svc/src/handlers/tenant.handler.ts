@@ -1,15 +1,15 @@
 import { Subjects } from '@rag/contracts';
 import type { Handler } from '@rag/platform';
-import { authenticated } from './caller.js';
+import { authenticated, callerTenant } from './caller.js';
 import type { TenantService } from '../domain/tenants.js';
 
 type Body = Record<string, unknown>;
 
-/** Tenant defaults; `tenantModels` also serves other services (body.tenant_id, else the caller's tenant). */
+/** Tenant defaults; `tenantModels` also serves other services (the tenant of the caller context). */
 export function tenantHandlers(tenants: TenantService): Record<string, Handler<Body>> {
   return {
     [Subjects.account.tenantInfo]: (_req, ctx) => tenants.info(authenticated(ctx).userId),
     [Subjects.account.setTenantInfo]: (req, ctx) => tenants.setInfo(authenticated(ctx).tenantId, req.body ?? {}),
-    [Subjects.account.tenantModels]: (req, ctx) => tenants.profile(req.body?.tenant_id ?? ctx.tenantId),
+    [Subjects.account.tenantModels]: (_req, ctx) => tenants.profile(callerTenant(ctx)),
   };
 }

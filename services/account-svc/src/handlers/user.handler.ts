@@ -10,6 +10,7 @@ type Body = Record<string, unknown>;
 export function userHandlers(users: UserService, sessions: SessionService): Record<string, Handler<Body>> {
   return {
     [Subjects.account.register]: (req) => users.register(req.body ?? {}),
+    [Subjects.account.passwordParams]: (req, ctx) => sessions.passwordParams(req.body ?? {}, ctx.userId),
     [Subjects.account.login]: (req) => sessions.login(req.body ?? {}),
     [Subjects.account.logout]: (_req, ctx) => sessions.logout(authenticated(ctx).userId),
     [Subjects.account.resolveSession]: (req) => sessions.resolve(req.body?.user_id, req.body?.access_token),

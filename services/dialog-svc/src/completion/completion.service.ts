@@ -96,7 +96,7 @@ export class CompletionService {
     this.metrics.llmTokens.inc({ model, kind: 'prompt' }, event.usage.prompt_tokens);
     this.metrics.llmTokens.inc({ model, kind: 'completion' }, event.usage.completion_tokens);
     this.bus
-      .request(Subjects.account.recordUsage, { body: { tenant_id: tenantId, model, model_type: 'chat', tokens: event.usage.total_tokens } }, { tenantId })
+      .request(Subjects.account.recordUsage, { body: { model, model_type: 'chat', tokens: event.usage.total_tokens } }, { tenantId })
       .catch((err) => this.logger.warn({ err, model }, 'could not record token usage'));
   }
 

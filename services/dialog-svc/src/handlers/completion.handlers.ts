@@ -9,7 +9,7 @@ export function completionHandlers(completions: CompletionService, bus: Bus): Re
     [Subjects.completion.native]: async (req: BusRequest<Body, { chat_id: string }>, ctx) => completions.native(ctx, req.params!.chat_id, req.body ?? {}, req.body?.stream !== false),
     [Subjects.completion.openai]: async (req: BusRequest<Body, { chat_id: string }>, ctx) => completions.openai(ctx, req.params!.chat_id, req.body ?? {}, req.body?.stream !== false),
     [Subjects.completion.relatedQuestions]: async (req: BusRequest<Record<string, unknown>>, ctx) => {
-      const profile = await bus.call<TenantProfile>(Subjects.account.tenantModels, { body: { tenant_id: ctx.tenantId } }, ctx);
+      const profile = await bus.call<TenantProfile>(Subjects.account.tenantModels, { body: {} }, ctx);
       return completions.relatedQuestions(profile.llm_id, ctx.tenantId, req.body ?? {});
     },
   };

@@ -1,4 +1,4 @@
-import { Streams, type ParseTaskMessage } from '@rag/contracts';
+import { Streams, maxDeliveriesAdvisory, type ParseTaskMessage } from '@rag/contracts';
 import { decodeJson, type Bus, type Logger } from '@rag/platform';
 import type { ParseService } from '../domain/parse.service.js';
 import { PARSE_MAX_DELIVER } from './parse-queue.js';
@@ -9,7 +9,7 @@ import { PARSE_MAX_DELIVER } from './parse-queue.js';
  * that says why, and remove the task from the queue.
  */
 export async function watchExhaustedTasks(bus: Bus, logger: Logger, parsing: ParseService): Promise<{ stop(): Promise<void> }> {
-  const subject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${Streams.parseTasks.name}.${Streams.parseTasks.consumer}`;
+  const subject = maxDeliveriesAdvisory(Streams.parseTasks.name, Streams.parseTasks.consumer);
   const sub = bus.nc.subscribe(subject, {
     queue: 'document-svc',
     callback: (err, msg) => {

@@ -1,5 +1,7 @@
 import { constants, createPrivateKey, privateDecrypt, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { RagError, Subjects, type BusReply, type CallerContext } from '@rag/contracts';
+import { derivePasswordKey, newPasswordHash, type Bus, type PasswordParams } from '@rag/platform';
 
 /**
  * Turns the password a client sent into the text RAGFlow hashes: base64 of the plain password.
@@ -41,4 +43,34 @@ export class PasswordDecoder {
     const message = block.subarray(sep + 1).toString('utf8');
     return /^[A-Za-z0-9+/=]*$/.test(message) ? message : null;
   }
+}
+
+/** account-svc refused to hand out password parameters (e.g. the caller's session is gone): its reply goes to the client. */
+export class PasswordParamsRefused extends Error {
+  constructor(readonly reply: BusReply) {
+    super(reply.message ?? 'password parameters refused');
+  }
+}
+
+async function passwordParams(bus: Bus, body: Record<string, unknown>, caller: Partial<CallerContext>): Promise<PasswordParams> {
+  const reply = await bus.request<PasswordParams>(Subjects.account.passwordParams, { body }, caller);
+  if (reply.code !== 0 || !reply.data) throw new PasswordParamsRefused(reply);
+  return reply.data;
+}
+
+/**
+ * What crosses the bus instead of a password: its canonical text derived with the method and salt
+ * account-svc hands out (`rag.v1.account.password_params`), so no one on the bus, nor a log of its
+ * messages, learns the password. Login sends this key for the account with `email` (without one:
+ * the caller's own account).
+ */
+export async function passwordKey(bus: Bus, canonical: string, caller: Partial<CallerContext>, email?: string): Promise<string> {
+  const key = await derivePasswordKey(canonical, await passwordParams(bus, email === undefined ? {} : { email }, caller));
+  if (!key) throw new RagError('LOGIN_CRYPT', {}, false);
+  return key;
+}
+
+/** A new password's stored form (`method$salt$key`, werkzeug's format) with a fresh salt from account-svc. */
+export async function newPasswordStoredForm(bus: Bus, canonical: string, caller: Partial<CallerContext>): Promise<string> {
+  return newPasswordHash(canonical, await passwordParams(bus, { new: true }, caller));
 }

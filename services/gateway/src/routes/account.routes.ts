@@ -13,6 +13,7 @@ import {
   type RequiredFieldsSchema,
   type UserRow,
 } from '@rag/contracts';
+import { PasswordParamsRefused, newPasswordStoredForm, passwordKey } from '../auth/password.js';
 import { lenientBody, lenientBodyOrEmpty, queryStrings, requireFields } from '../http/body.js';
 import { sendReply } from '../http/reply.js';
 import { forward, route, type RouteContext, type RouteDef } from '../http/route.js';
@@ -32,12 +33,52 @@ interface SignedIn {
   access_token: string;
 }
 
-/** The password as the text that is hashed (§3.3); a non-string is passed on for account-svc to refuse. */
-function withCanonicalPasswords(ctx: RouteContext, body: Record<string, unknown>, fields: string[]): Record<string, unknown> {
-  const out = { ...body };
-  for (const f of fields) if (typeof out[f] === 'string') out[f] = ctx.deps.passwords.canonical(out[f] as string);
+/**
+ * Passwords never cross the bus: each string password is turned into its canonical text (§3.3), then
+ * into a key derived with the account's method and salt (login, the old password of a change) or
+ * into the stored form of a new password (register, the new password of a change). Anything that
+ * cannot be derived goes on as `null` (or, for register, the non-string as it was) so account-svc
+ * answers exactly as RAGFlow does.
+ */
+async function loginWithKey(ctx: RouteContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  if (!('password' in body)) return body;
+  const { password, ...rest } = body;
+  const key = typeof password === 'string' && typeof body.email === 'string' ? await passwordKey(ctx.deps.bus, ctx.deps.passwords.canonical(password), ctx.caller, body.email) : null;
+  return { ...rest, password_hash: key };
+}
+
+async function registerWithHash(ctx: RouteContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { password, ...rest } = body;
+  if (typeof password !== 'string') return body;
+  const canonical = ctx.deps.passwords.canonical(password);
+  return { ...rest, password_hash: canonical === '' ? '' : await newPasswordStoredForm(ctx.deps.bus, canonical, ctx.caller) };
+}
+
+/** RAGFlow's setting skips a falsy `password` (and then `new_password`). */
+async function settingWithHashes(ctx: RouteContext, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { password, new_password: newPassword, ...out } = body;
+  if (!password) return out;
+  const canonical = (v: unknown) => (typeof v === 'string' ? ctx.deps.passwords.canonical(v) : undefined);
+  const old = canonical(password);
+  out.password_hash = old === undefined ? null : await passwordKey(ctx.deps.bus, old, ctx.caller);
+  if (newPassword) {
+    const next = canonical(newPassword);
+    out.new_password_hash = next === undefined ? null : await newPasswordStoredForm(ctx.deps.bus, next, ctx.caller);
+  }
   return out;
 }
+
+/** A refusal of password parameters answers as account-svc's reply would. */
+const answeringRefusals =
+  (handle: (ctx: RouteContext) => Promise<void>) =>
+  async (ctx: RouteContext): Promise<void> => {
+    try {
+      await handle(ctx);
+    } catch (err) {
+      if (err instanceof PasswordParamsRefused) return sendReply(ctx.res, 'J', err.reply);
+      throw err;
+    }
+  };
 
 /** Login reads `request.json`: a non-JSON body is no body at all. */
 function loginBody(req: Request): Record<string, unknown> {
@@ -65,14 +106,20 @@ const forwardChecked = (subject: string, schema: RequiredFieldsSchema) => (ctx: 
 const forwardEmpty = (subject: string) => (ctx: RouteContext) => forward(ctx, subject, { body: {} }, 'J');
 
 function userRoutes(): RouteDef[] {
-  const login = (ctx: RouteContext) => signIn(ctx, Subjects.account.login, withCanonicalPasswords(ctx, loginBody(ctx.req), ['password']), () => WELCOME_BACK);
+  const login = answeringRefusals(async (ctx) => signIn(ctx, Subjects.account.login, await loginWithKey(ctx, loginBody(ctx.req)), () => WELCOME_BACK));
   const throttled = throttledLogin((ctx) => loginBody(ctx.req).email, login);
   return [
-    route('POST', '/v1/user/register', 'none', 'J', async (ctx) => {
-      const body = checkedBody(ctx, RegisterBody);
-      if (!ctx.deps.config.REGISTER_ENABLED) throw new RagError('REGISTRATION_DISABLED', {}, false);
-      await signIn(ctx, Subjects.account.register, withCanonicalPasswords(ctx, body, ['password']), () => welcomeAboard(body.nickname));
-    }),
+    route(
+      'POST',
+      '/v1/user/register',
+      'none',
+      'J',
+      answeringRefusals(async (ctx) => {
+        const body = checkedBody(ctx, RegisterBody);
+        if (!ctx.deps.config.REGISTER_ENABLED) throw new RagError('REGISTRATION_DISABLED', {}, false);
+        await signIn(ctx, Subjects.account.register, await registerWithHash(ctx, body), () => welcomeAboard(body.nickname));
+      }),
+    ),
     route('POST', '/v1/user/login', 'none', 'J', throttled),
     route('GET', '/v1/user/login', 'none', 'J', throttled),
     route('GET', '/v1/user/logout', 'web', 'J', async (ctx) => {
@@ -80,8 +127,12 @@ function userRoutes(): RouteDef[] {
       ctx.deps.auth.forget(ctx.caller.userId);
     }),
     route('GET', '/v1/user/info', 'web', 'J', forwardEmpty(Subjects.account.userInfo)),
-    route('POST', '/v1/user/setting', 'web', 'J', (ctx) =>
-      forward(ctx, Subjects.account.userSetting, { body: withCanonicalPasswords(ctx, lenientBody(ctx.req), ['password', 'new_password']) }, 'J'),
+    route(
+      'POST',
+      '/v1/user/setting',
+      'web',
+      'J',
+      answeringRefusals(async (ctx) => forward(ctx, Subjects.account.userSetting, { body: await settingWithHashes(ctx, lenientBody(ctx.req)) }, 'J')),
     ),
     route('GET', '/v1/user/tenant_info', 'web', 'J', forwardEmpty(Subjects.account.tenantInfo)),
     route('POST', '/v1/user/set_tenant_info', 'web', 'J', forwardChecked(Subjects.account.setTenantInfo, SetTenantInfoBody)),

@@ -8,7 +8,7 @@
  * (`model_credentials`) or record usage, subscribe to a service's request subjects, or publish an
  * answer delta; parse-worker cannot read answers; only dialog-svc publishes to `rag.v1.stream.>`.
  */
-import { EventConsumers, EventTypes, ServiceNames, Streams, Subjects, maxDeliveriesAdvisory, SUBJECT_PREFIX } from './subjects.js';
+import { EventConsumers, EventTypes, KvBuckets, ServiceNames, Streams, Subjects, maxDeliveriesAdvisory, SUBJECT_PREFIX } from './subjects.js';
 
 export const BusUsers = {
   gateway: 'gateway',
@@ -74,6 +74,12 @@ function streamReader(stream: string): string[] {
   ];
 }
 
+/** Opening (creating) a key-value bucket, reading its keys and writing them; nothing of other buckets. */
+function kvBucket(bucket: string): string[] {
+  const stream = `KV_${bucket}`;
+  return [...streamAdmin(stream), `${JS}.STREAM.MSG.GET.${stream}`, `${JS}.DIRECT.GET.${stream}`, `${JS}.DIRECT.GET.${stream}.>`, `$KV.${bucket}.>`];
+}
+
 /** The NATS Service API subjects a service named `name` answers (`$SRV.PING`, `$SRV.INFO.<name>`, ...). */
 function serviceApi(name: string): string[] {
   return ['$SRV.PING', '$SRV.INFO', '$SRV.STATS', `$SRV.*.${name}`, `$SRV.*.${name}.*`];
@@ -113,6 +119,7 @@ const PERMISSIONS: Record<BusUser, BusPermissions> = {
       ...all(Subjects.answer),
       `${JS}.INFO`,
       ...streamReader(Streams.answers.name),
+      ...kvBucket(KvBuckets.loginThrottle),
     ],
     subscribe: eventSubjects(EventTypes.apiKeyRevoked, EventTypes.userLoggedOut),
     respond: false,

@@ -125,6 +125,12 @@ export function maxDeliveriesAdvisory(stream: string, consumer: string): string 
   return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`;
 }
 
+/** JetStream key-value buckets (each is the stream `KV_<bucket>`). */
+export const KvBuckets = {
+  /** Failed-login counts shared by every gateway replica. */
+  loginThrottle: 'login_throttle',
+} as const;
+
 export const EventTypes = {
   datasetCreated: 'dataset.created',
   datasetUpdated: 'dataset.updated',

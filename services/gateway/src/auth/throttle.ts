@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { StorageType, type JetStreamClient, type KV, type KvEntry } from 'nats';
-import { RagError } from '@rag/contracts';
+import { KvBuckets, RagError } from '@rag/contracts';
 import type { Logger } from '@rag/platform';
 import type { RouteContext, RouteDef } from '../http/route.js';
 
@@ -43,7 +43,7 @@ interface Counter {
   lockedUntil: number;
 }
 
-export const THROTTLE_BUCKET = 'login_throttle';
+export const THROTTLE_BUCKET = KvBuckets.loginThrottle;
 /** Writers racing on one key retry with a little jitter; a login storm on one account stays well inside this. */
 const CAS_ATTEMPTS = 25;
 const KV_TIMEOUT_MS = 2000;

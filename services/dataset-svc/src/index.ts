@@ -19,7 +19,7 @@ export const datasetService: ServiceDefinition<Record<string, never>> = {
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, 'dataset-svc', logger);
     outbox.start();
     const tenants: TenantLookup = async (tenantId, ctx) => {
-      const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, ctx);
+      const r = await bus.request(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, ctx);
       return r.code === 0 && r.data ? r.data : null;
     };
     const inbox = new Inbox(INBOX_TABLE);

@@ -32,22 +32,22 @@ export const dialogService: ServiceDefinition<typeof dialogConfig> = {
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, ServiceNames.dialog, logger);
     outbox.start();
     const datasets: DatasetPort = {
-      accessible: async (ctx, ids) => (ids.length ? bus.call<Dataset[]>(Subjects.dataset.get, { body: { ids } }, ctx) : []),
+      accessible: async (ctx, ids) => (ids.length ? bus.call(Subjects.dataset.get, { body: { ids } }, ctx) : []),
     };
     const tenants: TenantPort = {
       profile: async (ctx) => {
-        const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: { tenant_id: ctx.tenantId } }, ctx);
+        const r = await bus.request(Subjects.account.tenantModels, { body: { tenant_id: ctx.tenantId } }, ctx);
         return r.code === 0 && r.data ? r.data : null;
       },
     };
     const chats = new ChatService(db, datasets, tenants, outbox);
     const sessions = new SessionService(db, chats.repo, outbox);
     const models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      async (tenantId, ref, type) => ({ ...(await bus.call(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId })), type }),
       { timeoutMs: config.MODEL_TIMEOUT_MS },
     );
     const retrieve = async (tenantId: string, r: RetrievalRequest): Promise<Reference> => {
-      const data = await bus.call<{ total: number; chunks: Record<string, any>[]; doc_aggs: Reference['doc_aggs'] }>(
+      const data = await bus.call(
         Subjects.retrieval.search,
         {
           body: {

@@ -36,7 +36,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
     const queue = new JetStreamParseQueue(bus);
     const models = new BusModelPort(bus, config.MODEL_TIMEOUT_MS);
     const datasets: DatasetPort = {
-      accessible: async (ctx, ids) => (ids.length ? bus.call<Dataset[]>(Subjects.dataset.get, { body: { ids } }, ctx) : []),
+      accessible: async (ctx, ids) => (ids.length ? bus.call(Subjects.dataset.get, { body: { ids } }, ctx) : []),
     };
     const cleaner: ChunkCleaner = {
       deleteDocumentChunks: async (tenantId, datasetId, documentId) => void (await index.deleteByDocument(tenantId, datasetId, documentId)),

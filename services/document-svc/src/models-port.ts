@@ -12,7 +12,7 @@ export class BusModelPort implements ModelPort {
     timeoutMs: number,
   ) {
     this.models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      async (tenantId, ref, type) => ({ ...(await bus.call(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId })), type }),
       { timeoutMs },
     );
   }
@@ -30,7 +30,7 @@ export class BusModelPort implements ModelPort {
   }
 
   async defaultChat(tenantId: string): Promise<string> {
-    const profile = await this.bus.call<{ llm_id: string }>(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, { tenantId });
+    const profile = await this.bus.call(Subjects.account.tenantModels, { body: { tenant_id: tenantId } }, { tenantId });
     return profile.llm_id;
   }
 }

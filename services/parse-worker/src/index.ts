@@ -20,7 +20,7 @@ export const parseWorkerService: ServiceDefinition<typeof workerConfig> = {
   async start({ bus, logger, metrics, config }) {
     const index = openChunkIndex(config);
     const models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId }),
+      async (tenantId, ref, type) => ({ ...(await bus.call(Subjects.account.modelCredentials, { body: { tenant_id: tenantId, model: ref, model_type: type } }, { tenantId })), type }),
       { timeoutMs: config.MODEL_TIMEOUT_MS },
     );
     const embedder = (tenantId: string, ref: string) => models.embedder(tenantId, ref);

@@ -1,12 +1,10 @@
 import { Subjects } from '@rag/contracts';
-import type { Handler } from '@rag/platform';
+import type { Handlers } from '@rag/platform';
 import { authenticated } from './caller.js';
 import type { TenantService } from '../domain/tenants.js';
 
-type Body = Record<string, unknown>;
-
 /** Tenant defaults; `tenantModels` also serves other services (body.tenant_id, else the caller's tenant). */
-export function tenantHandlers(tenants: TenantService): Record<string, Handler<Body>> {
+export function tenantHandlers(tenants: TenantService): Handlers {
   return {
     [Subjects.account.tenantInfo]: (_req, ctx) => tenants.info(authenticated(ctx).userId),
     [Subjects.account.setTenantInfo]: (req, ctx) => tenants.setInfo(authenticated(ctx).tenantId, req.body ?? {}),

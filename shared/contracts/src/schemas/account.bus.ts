@@ -1,8 +1,8 @@
 /** Request/reply contracts of account-svc (`rag.v1.account.*`). */
 import { Type } from '@sinclair/typebox';
 import { Subjects } from '../subjects.js';
-import { TenantModelSchema, type TenantProfile, type UserRow } from './account.js';
-import { Described, Done, EmptyBody, LenientBody, TokenPath, op } from './bus-shapes.js';
+import { AddModelBody, DeleteFactoryBody, DeleteModelBody, EnableModelBody, RegisterBody, SetApiKeyBody, SetTenantInfoBody, TenantModelSchema, type TenantProfile, type UserRow } from './account.js';
+import { Described, Done, EmptyBody, LenientBody, LenientRequiring, TokenPath, op } from './bus-shapes.js';
 
 const Id = Type.String({ minLength: 1 });
 
@@ -25,27 +25,27 @@ const TenantModelsBody = Type.Object({ tenant_id: Type.Optional(Type.String()) }
 const ModelLookupBody = Type.Object({ tenant_id: Type.Optional(Type.String()), model: Type.Optional(Type.String()), model_type: Type.Optional(Type.String()) });
 
 export const AccountBus = {
-  [Subjects.account.register]: op('POST /v1/user/register', LenientBody, SignedIn),
-  [Subjects.account.login]: op('POST /v1/user/login', LenientBody, SignedIn),
+  [Subjects.account.register]: op('POST /v1/user/register', LenientRequiring(RegisterBody.required), SignedIn),
+  [Subjects.account.login]: op('POST /v1/user/login; GET /v1/user/login', LenientBody, SignedIn),
   [Subjects.account.logout]: op('GET /v1/user/logout', EmptyBody, Done),
   [Subjects.account.resolveApiKey]: op('gateway: who owns this API key (by its SHA-256)', Type.Object({ token_hash: Type.String() }), Principal),
   [Subjects.account.resolveSession]: op('gateway: who a login token belongs to', Type.Object({ user_id: Type.String(), access_token: Type.String() }), Principal),
   [Subjects.account.userInfo]: op('GET /v1/user/info', EmptyBody, UserRowSchema),
   [Subjects.account.userSetting]: op('POST /v1/user/setting', LenientBody, Done),
   [Subjects.account.tenantInfo]: op('GET /v1/user/tenant_info', EmptyBody, Described('The tenant of the caller with its default models (§3.3).')),
-  [Subjects.account.setTenantInfo]: op('POST /v1/user/set_tenant_info', LenientBody, Done),
+  [Subjects.account.setTenantInfo]: op('POST /v1/user/set_tenant_info', LenientRequiring(SetTenantInfoBody.required), Done),
   [Subjects.account.tenantModels]: op("services: a tenant's defaults and models (body.tenant_id, else the caller's tenant)", TenantModelsBody, TenantProfileSchema),
-  [Subjects.account.newToken]: op('POST /v1/system/new_token', EmptyBody, Described('The new API key (§17).')),
-  [Subjects.account.listTokens]: op('GET /v1/system/token_list', EmptyBody, Described('The API keys of the tenant (§17).')),
-  [Subjects.account.deleteToken]: op('DELETE /v1/system/token/{token}', EmptyBody, Done, TokenPath),
+  [Subjects.account.newToken]: op('POST /v1/system/new_token; POST /api/v1/system/tokens', EmptyBody, Described('The new API key (§17).')),
+  [Subjects.account.listTokens]: op('GET /v1/system/token_list; GET /api/v1/system/tokens', EmptyBody, Described('The API keys of the tenant (§17).')),
+  [Subjects.account.deleteToken]: op('DELETE /v1/system/token/{token}; DELETE /api/v1/system/tokens/{token}', EmptyBody, Done, TokenPath),
   [Subjects.account.listFactories]: op('GET /v1/llm/factories', EmptyBody, Described('The model providers (§17).')),
   [Subjects.account.myModels]: op('GET /v1/llm/my_llms', Type.Object({ include_details: Type.Optional(Type.String()) }), Described("The tenant's models by provider (§17).")),
   [Subjects.account.listModels]: op('GET /v1/llm/list', Type.Object({ model_type: Type.Optional(Type.String()) }), Described('Models by provider, with availability (§17).')),
-  [Subjects.account.setApiKey]: op('POST /v1/llm/set_api_key', LenientBody, Done),
-  [Subjects.account.addModel]: op('POST /v1/llm/add_llm', LenientBody, Done),
-  [Subjects.account.deleteModel]: op('POST /v1/llm/delete_llm', LenientBody, Done),
-  [Subjects.account.enableModel]: op('POST /v1/llm/enable_llm', LenientBody, Done),
-  [Subjects.account.deleteFactory]: op('POST /v1/llm/delete_factory', LenientBody, Done),
+  [Subjects.account.setApiKey]: op('POST /v1/llm/set_api_key', LenientRequiring(SetApiKeyBody.required), Done),
+  [Subjects.account.addModel]: op('POST /v1/llm/add_llm', LenientRequiring(AddModelBody.required), Done),
+  [Subjects.account.deleteModel]: op('POST /v1/llm/delete_llm', LenientRequiring(DeleteModelBody.required), Done),
+  [Subjects.account.enableModel]: op('POST /v1/llm/enable_llm', LenientRequiring(EnableModelBody.required), Done),
+  [Subjects.account.deleteFactory]: op('POST /v1/llm/delete_factory', LenientRequiring(DeleteFactoryBody.required), Done),
   [Subjects.account.modelCredentials]: op('model callers: a tenant model with its key', ModelLookupBody, ModelCredentialsSchema),
   [Subjects.account.recordUsage]: op("dialog-svc: tokens a model call used", Type.Object({ tenant_id: Type.Optional(Type.String()), model: Type.String(), model_type: Type.String(), tokens: Type.Number() }), Described('true, or nothing when the model is not configured')),
 } as const;

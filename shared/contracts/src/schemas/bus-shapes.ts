@@ -10,6 +10,13 @@ import { Type, type TSchema } from '@sinclair/typebox';
  */
 export const LenientBody = Type.Record(Type.String(), Type.Unknown(), { description: 'A JSON object; its fields are checked by the service, with RAGFlow\'s messages.' });
 
+/**
+ * A lenient body whose keys the gateway checks are present (`required argument are missing: …`);
+ * the list is for the OpenAPI document, the bus leaves the check to the gateway and the service.
+ */
+export const LenientRequiring = (fields: readonly string[]) =>
+  Type.Record(Type.String(), Type.Unknown(), { description: LenientBody.description, 'x-required-fields': [...fields] });
+
 /** No body: the gateway sends `{}`. */
 export const EmptyBody = Type.Record(Type.String(), Type.Unknown(), { description: 'Ignored; the gateway sends {}.' });
 
@@ -51,10 +58,22 @@ export interface Operation<B extends TSchema = TSchema, P extends TSchema | unde
   body: B;
   params: P;
   reply: R;
-  /** Who calls it, in a few words (also the OpenAPI description of internal subjects). */
+  /**
+   * Who calls it: the HTTP routes it serves, as `METHOD /path` (path parameters in braces, several
+   * separated by `;`), then any note; or, for internal subjects, the calling services.
+   */
   summary: string;
 }
 
 export function op<B extends TSchema, R extends TSchema, P extends TSchema | undefined = undefined>(summary: string, body: B, reply: R, params?: P): Operation<B, P, R> {
   return { summary, body, params: params as P, reply };
+}
+
+/** The HTTP routes (`METHOD /path`) an operation serves, read from its summary; none for internal subjects. */
+export function routesOf(operation: Operation): string[] {
+  const head = operation.summary.split(/ \(|:/)[0] ?? '';
+  return head
+    .split(';')
+    .map((part) => part.trim())
+    .filter((part) => /^(GET|POST|PUT|DELETE|PATCH) \/\S*$/.test(part));
 }

@@ -41,7 +41,7 @@ export const RetrievalResult = Type.Object({
 });
 
 export const DocumentBus = {
-  [Subjects.document.uploadCheck]: op('gateway, before an upload: may the caller add files to this dataset', EmptyBody, Type.Object({ dataset_id: Type.String() }), DatasetPath),
+  [Subjects.document.uploadCheck]: op('gateway, before POST /api/v1/datasets/{dataset_id}/documents: may the caller add files to this dataset', EmptyBody, Type.Object({ dataset_id: Type.String() }), DatasetPath),
   [Subjects.document.upload]: op('POST /api/v1/datasets/{dataset_id}/documents (after the files are stored)', UploadBody, Described('The uploaded documents (§6.1).'), DatasetPath),
   [Subjects.document.list]: op('GET /api/v1/datasets/{dataset_id}/documents', QueryMulti, Described('{total, docs} (§6.3).'), DatasetPath),
   [Subjects.document.update]: op('PUT /api/v1/datasets/{dataset_id}/documents/{document_id}', LenientBody, Described('The updated document (§6.2).'), DocumentPath),
@@ -52,10 +52,10 @@ export const DocumentBus = {
   [Subjects.document.taskProgress]: op('parse-worker: progress, completion or failure of a task', TaskReport, TaskReportAnswer),
   [Subjects.document.metadataSummary]: op('GET /api/v1/datasets/{dataset_id}/metadata/summary', LenientBody, Described('Metadata keys and values (§9.3).'), DatasetPath),
   [Subjects.document.metadataUpdate]: op('POST /api/v1/datasets/{dataset_id}/metadata/update', LenientBody, Described('{updated, matched_docs} (§9.3).'), DatasetPath),
-  [Subjects.chunk.list]: op('GET .../documents/{document_id}/chunks', QueryLast, Described('{total, chunks, doc} (§8.1).'), DocumentPath),
-  [Subjects.chunk.add]: op('POST .../documents/{document_id}/chunks', LenientBody, Described('{chunk} (§8.2).'), DocumentPath),
-  [Subjects.chunk.update]: op('PUT .../documents/{document_id}/chunks/{chunk_id}', LenientBody, Type.Null(), ChunkPath),
-  [Subjects.chunk.delete]: op('DELETE .../documents/{document_id}/chunks', LenientBody, Described('null or a partial success.'), DocumentPath),
+  [Subjects.chunk.list]: op('GET /api/v1/datasets/{dataset_id}/documents/{document_id}/chunks', QueryLast, Described('{total, chunks, doc} (§8.1).'), DocumentPath),
+  [Subjects.chunk.add]: op('POST /api/v1/datasets/{dataset_id}/documents/{document_id}/chunks', LenientBody, Described('{chunk} (§8.2).'), DocumentPath),
+  [Subjects.chunk.update]: op('PUT /api/v1/datasets/{dataset_id}/documents/{document_id}/chunks/{chunk_id}', LenientBody, Type.Null(), ChunkPath),
+  [Subjects.chunk.delete]: op('DELETE /api/v1/datasets/{dataset_id}/documents/{document_id}/chunks', LenientBody, Described('null or a partial success.'), DocumentPath),
   [Subjects.retrieval.search]: op('POST /api/v1/retrieval; dialog-svc for a completion', LenientBody, RetrievalResult),
   [Subjects.retrieval.dify]: op("POST /api/v1/dify/retrieval (Dify's external knowledge API)", LenientBody, Described('{records} (§16).')),
 } as const;

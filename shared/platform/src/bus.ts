@@ -15,11 +15,11 @@ import {
 } from 'nats';
 import {
   BusContract,
+  BusReplySchema,
   EventContract,
   Headers,
   RagError,
   Streams,
-  BusReplySchema,
   checkMessage,
   checkRequest,
   decodeMessage,
@@ -57,7 +57,6 @@ export function encodeJson(value: unknown): Uint8Array {
 export function decodeJson(data: Uint8Array): unknown {
   return data.length ? JSON.parse(decoder.decode(data)) : undefined;
 }
-
 
 export interface BusOptions {
   url: string;

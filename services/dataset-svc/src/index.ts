@@ -1,4 +1,4 @@
-import { Subjects, eventEntityFilter, type TenantProfile } from '@rag/contracts';
+import { Subjects, eventEntityFilter } from '@rag/contracts';
 import { Inbox, Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
 import { applyDocumentEvent } from './domain/counters.js';
 import { migrations } from './data/migrations.js';

@@ -1,5 +1,5 @@
-import { ServiceNames, Subjects, type Dataset, type TenantProfile } from '@rag/contracts';
-import { TenantModels, type ModelSpec } from '@rag/models';
+import { ServiceNames, Subjects } from '@rag/contracts';
+import { TenantModels } from '@rag/models';
 import { countTokens } from '@rag/parsing/tokenizer';
 import { Outbox, ensureAnswerStream, type ServiceDefinition } from '@rag/platform';
 import { dialogConfig } from './config.js';

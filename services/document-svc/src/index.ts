@@ -1,4 +1,4 @@
-import { EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
+import { EventTypes, Subjects, eventSubject } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
 import { Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';

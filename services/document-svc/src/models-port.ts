@@ -1,5 +1,5 @@
 import { Subjects } from '@rag/contracts';
-import { TenantModels, type ChatModel, type EmbeddingModel, type ModelSpec, type Reranker } from '@rag/models';
+import { TenantModels, type ChatModel, type EmbeddingModel, type Reranker } from '@rag/models';
 import type { Bus } from '@rag/platform';
 import type { ModelPort } from './domain/ports.js';
 

@@ -1,7 +1,7 @@
 import { Subjects, type TaskReport } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
-import { TenantModels, type ModelSpec } from '@rag/models';
+import { TenantModels } from '@rag/models';
 import type { ServiceDefinition } from '@rag/platform';
 import { workerConfig } from './config.js';
 import { ParseWorker } from './worker.js';

@@ -38,9 +38,10 @@ lint: deps-present ## type-check everything, tests included, and the repository'
 	npx tsc -p tsconfig.check.json
 	node scripts/lint.mjs
 
-docs: deps-present ## regenerate docs/configuration.md (config specs) and docs/errors.md (error registry)
+docs: deps-present ## regenerate docs/configuration.md (config specs), docs/errors.md (error registry) and docs/openapi.json (routes + contracts)
 	$(NODE_TS) scripts/gen-config-docs.ts
 	$(NODE_TS) scripts/gen-error-docs.ts
+	$(NODE_TS) scripts/gen-openapi.ts
 
 clean: ## remove build output and benchmark results (keeps node_modules and .data)
 	rm -rf shared/*/dist services/*/dist bench-results

@@ -1,4 +1,4 @@
-import { EventConsumers, Subjects, eventEntityFilter, type TenantProfile } from '@rag/contracts';
+import { EventConsumers, Subjects, eventEntityFilter } from '@rag/contracts';
 import { Inbox, Outbox, consumeEvents, type ServiceDefinition } from '@rag/platform';
 import { applyDocumentEvent } from './domain/counters.js';
 import { migrations } from './data/migrations.js';
@@ -19,7 +19,7 @@ export const datasetService: ServiceDefinition<Record<string, never>> = {
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, 'dataset-svc', logger);
     outbox.start();
     const tenants: TenantLookup = async (tenantId, ctx) => {
-      const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: {} }, { ...ctx, tenantId });
+      const r = await bus.request(Subjects.account.tenantModels, { body: {} }, { ...ctx, tenantId });
       return r.code === 0 && r.data ? r.data : null;
     };
     const inbox = new Inbox(INBOX_TABLE);

@@ -1,5 +1,5 @@
-import { ServiceNames, Subjects, type Dataset, type TenantProfile } from '@rag/contracts';
-import { TenantModels, type ModelSpec } from '@rag/models';
+import { ServiceNames, Subjects } from '@rag/contracts';
+import { TenantModels } from '@rag/models';
 import { countTokens } from '@rag/parsing/tokenizer';
 import { Outbox, ensureAnswerStream, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { dialogConfig } from './config.js';
@@ -32,22 +32,22 @@ export const dialogService: ServiceDefinition<typeof dialogConfig> = {
     const outbox = new Outbox(db, bus, OUTBOX_TABLE, ServiceNames.dialog, logger);
     outbox.start();
     const datasets: DatasetPort = {
-      accessible: async (ctx, ids) => (ids.length ? bus.call<Dataset[]>(Subjects.dataset.get, { body: { ids } }, ctx) : []),
+      accessible: async (ctx, ids) => (ids.length ? bus.call(Subjects.dataset.get, { body: { ids } }, ctx) : []),
     };
     const tenants: TenantPort = {
       profile: async (ctx) => {
-        const r = await bus.request<TenantProfile>(Subjects.account.tenantModels, { body: {} }, ctx);
+        const r = await bus.request(Subjects.account.tenantModels, { body: {} }, ctx);
         return r.code === 0 && r.data ? r.data : null;
       },
     };
     const chats = new ChatService(db, datasets, tenants, outbox);
     const sessions = new SessionService(db, chats.repo, outbox);
     const models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId }),
+      async (tenantId, ref, type) => ({ ...(await bus.call(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId })), type }),
       { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) },
     );
     const retrieve = async (tenantId: string, r: RetrievalRequest): Promise<Reference> => {
-      const data = await bus.call<{ total: number; chunks: Record<string, any>[]; doc_aggs: Reference['doc_aggs'] }>(
+      const data = await bus.call(
         Subjects.retrieval.search,
         {
           body: {

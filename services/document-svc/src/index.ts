@@ -1,4 +1,4 @@
-import { EventConsumers, EventTypes, Subjects, eventSubject, type Dataset } from '@rag/contracts';
+import { EventConsumers, EventTypes, Subjects, eventSubject } from '@rag/contracts';
 import { STAGING_BUCKET, createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
 import { Outbox, consumeEvents, modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
@@ -38,7 +38,7 @@ export const documentService: ServiceDefinition<typeof documentConfig> = {
     const queue = new JetStreamParseQueue(bus);
     const models = new BusModelPort(bus, { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) });
     const datasets: DatasetPort = {
-      accessible: async (ctx, ids) => (ids.length ? bus.call<Dataset[]>(Subjects.dataset.get, { body: { ids } }, ctx) : []),
+      accessible: async (ctx, ids) => (ids.length ? bus.call(Subjects.dataset.get, { body: { ids } }, ctx) : []),
     };
     const cleaner: ChunkCleaner = {
       deleteDocumentChunks: async (tenantId, datasetId, documentId) => void (await index.deleteByDocument(tenantId, datasetId, documentId)),

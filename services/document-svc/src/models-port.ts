@@ -1,5 +1,5 @@
 import { Subjects } from '@rag/contracts';
-import { TenantModels, type ChatModel, type EmbeddingModel, type ModelCallOptions, type ModelSpec, type Reranker } from '@rag/models';
+import { TenantModels, type ChatModel, type EmbeddingModel, type ModelCallOptions, type Reranker } from '@rag/models';
 import type { Bus } from '@rag/platform';
 import type { ModelPort } from './domain/ports.js';
 
@@ -12,7 +12,7 @@ export class BusModelPort implements ModelPort {
     opts: ModelCallOptions,
   ) {
     this.models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId }),
+      async (tenantId, ref, type) => ({ ...(await bus.call(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId })), type }),
       opts,
     );
   }
@@ -30,7 +30,7 @@ export class BusModelPort implements ModelPort {
   }
 
   async defaultChat(tenantId: string): Promise<string> {
-    const profile = await this.bus.call<{ llm_id: string }>(Subjects.account.tenantModels, { body: {} }, { tenantId });
+    const profile = await this.bus.call(Subjects.account.tenantModels, { body: {} }, { tenantId });
     return profile.llm_id;
   }
 }

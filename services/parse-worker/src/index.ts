@@ -1,7 +1,7 @@
 import { Subjects, type TaskReport } from '@rag/contracts';
 import { createBlobStore } from '@rag/blob-store';
 import { openChunkIndex } from '@rag/chunk-index';
-import { TenantModels, type ModelSpec } from '@rag/models';
+import { TenantModels } from '@rag/models';
 import { modelNetworkGuard, type ServiceDefinition } from '@rag/platform';
 import { workerConfig } from './config.js';
 import { ParseWorker } from './worker.js';
@@ -20,7 +20,7 @@ export const parseWorkerService: ServiceDefinition<typeof workerConfig> = {
   async start({ bus, logger, metrics, config }) {
     const index = openChunkIndex(config);
     const models = new TenantModels(
-      (tenantId, ref, type) => bus.call<ModelSpec>(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId }),
+      async (tenantId, ref, type) => ({ ...(await bus.call(Subjects.account.modelCredentials, { body: { model: ref, model_type: type } }, { tenantId })), type }),
       { timeoutMs: config.MODEL_TIMEOUT_MS, guard: modelNetworkGuard(config) },
     );
     const embedder = (tenantId: string, ref: string) => models.embedder(tenantId, ref);

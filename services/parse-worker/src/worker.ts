@@ -1,8 +1,8 @@
 import type { JsMsg } from 'nats';
-import { Streams, Subjects, type ParseCancelMessage, type ParseTaskMessage } from '@rag/contracts';
+import { ParseCancelMessage, ParseTaskMessage, Streams, Subjects, decodeMessage } from '@rag/contracts';
 import { ModelError } from '@rag/models';
 import { ParseError } from '@rag/parsing';
-import { MetricNames, decodeJson, type Bus, type Logger, type Metrics } from '@rag/platform';
+import { MetricNames, type Bus, type Logger, type Metrics } from '@rag/platform';
 import { MissingFile, TaskSuperseded, runParseTask, type PipelineDeps, type ProgressReporter } from './pipeline.js';
 
 /** Attempts of one task before it ends as FAIL (matches the consumer's max_deliver). */
@@ -52,8 +52,9 @@ export class ParseWorker {
     this.cancelSub = this.bus.nc.subscribe(Subjects.parse.cancel, {
       callback: (err, msg) => {
         if (err) return;
-        const { task_id } = decodeJson<ParseCancelMessage>(msg.data);
-        this.running.get(task_id)?.abort(new Error('cancelled'));
+        const cancel = decodeMessage(ParseCancelMessage, msg.data);
+        if (!cancel.ok) return this.bus.rejected(msg.subject, cancel.problem, cancel.reason);
+        this.running.get(cancel.value.task_id)?.abort(new Error('cancelled'));
       },
     });
     const consumer = await this.waitForQueue();
@@ -75,6 +76,9 @@ export class ParseWorker {
             gauge.inc();
             try {
               await this.handle(msg);
+            } catch (err) {
+              // handle() settles every task itself; this is a last guard so one message can never end the slot.
+              this.logger.error({ err, stream_seq: msg.seq }, 'parse task handling failed');
             } finally {
               gauge.dec();
             }
@@ -102,7 +106,14 @@ export class ParseWorker {
   private report: ProgressReporter = async (r) => this.bus.call(Subjects.document.taskProgress, { body: r }, {});
 
   private async handle(msg: JsMsg): Promise<void> {
-    const task = decodeJson<ParseTaskMessage>(msg.data);
+    const decoded = decodeMessage(ParseTaskMessage, msg.data);
+    if (!decoded.ok) {
+      // Not a task at all: no retry can fix it, and no document can be told. End it and say why.
+      this.bus.rejected(msg.subject, decoded.problem, decoded.reason, { stream_seq: msg.seq });
+      msg.term();
+      return;
+    }
+    const task = decoded.value;
     const attempt = msg.info.redeliveryCount;
     const controller = new AbortController();
     this.running.set(task.task_id, controller);

@@ -14,6 +14,8 @@ export const ErrorRegistry = {
   SERVICE_UNAVAILABLE: { code: RetCode.EXCEPTION_ERROR, template: "ServiceUnavailable('{service} is not reachable')" },
   REPLY_TOO_LARGE: { code: RetCode.DATA_ERROR, template: 'The answer is too large to send ({bytes} bytes, limit {limit}); ask for a smaller page.' },
   SERVICE_TIMEOUT: { code: RetCode.EXCEPTION_ERROR, template: "TimeoutError('{service} did not answer within {ms} ms')" },
+  BUS_REQUEST_MALFORMED: { code: RetCode.ARGUMENT_ERROR, template: 'Malformed request to {subject}: {reason}' },
+  BUS_REPLY_MALFORMED: { code: RetCode.EXCEPTION_ERROR, template: "ValueError('{service} sent a malformed reply: {reason}')" },
   // auth: /api/v1 API-key routes (§3.4)
   AUTH_EMPTY: { code: RetCode.SUCCESS, template: '`Authorization` can\'t be empty' },
   AUTH_FORMAT: { code: RetCode.SUCCESS, template: 'Please check your authorization format.' },

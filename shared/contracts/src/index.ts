@@ -12,3 +12,14 @@ export * from './schemas/account.js';
 export * from './models/catalog.js';
 export * from './parser-config.js';
 export * from './schemas/parse.js';
+export * from './message.js';
+export * from './bus-contract.js';
+export * from './schemas/bus-shapes.js';
+export * from './schemas/events.js';
+export * from './schemas/answer.js';
+export * from './schemas/account.bus.js';
+export * from './schemas/dataset.bus.js';
+export * from './schemas/document.bus.js';
+export * from './schemas/dialog.bus.js';
+/** TypeBox, for packages that write a contract of their own (tests, tools) without depending on it directly. */
+export { Type, type Static, type TSchema } from '@sinclair/typebox';

@@ -1,6 +1,6 @@
 import { DeliverPolicy, RetentionPolicy, StorageType, headers as natsHeaders, nanos, type JsMsg, type PubAck } from 'nats';
-import { Headers, Streams, answerSubject } from '@rag/contracts';
-import type { Bus } from './bus.js';
+import { AnswerControlMessage, Headers, Streams, Subjects, answerSubject, decodeMessage } from '@rag/contracts';
+import { encodeJson, type Bus } from './bus.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -123,4 +123,34 @@ export async function* relayAnswer(bus: Bus, streamId: string, opts: { afterSeq?
     opts.signal?.removeEventListener('abort', stop);
     messages.stop();
   }
+}
+
+export type AnswerControl = 'detach' | 'attach';
+
+/** Tells every producer that a client left (`detach`) or came back to (`attach`) an answer stream. */
+export function publishAnswerControl(bus: Bus, kind: AnswerControl, streamId: string): void {
+  bus.nc.publish(Subjects.answer[kind], encodeJson({ stream_id: streamId } satisfies AnswerControlMessage));
+}
+
+/**
+ * The producer side of answer control: `onControl` gets each detach/attach whose message matches
+ * its contract. A malformed one (anyone on the NATS account can publish) is recorded and dropped;
+ * a throwing callback is logged. Neither can break the connection's message loop.
+ */
+export function subscribeAnswerControl(bus: Bus, onControl: (kind: AnswerControl, streamId: string) => void): { unsubscribe(): void } {
+  const subs = (['detach', 'attach'] as const).map((kind) =>
+    bus.nc.subscribe(Subjects.answer[kind], {
+      callback: (err, msg) => {
+        if (err) return;
+        const control = decodeMessage(AnswerControlMessage, msg.data);
+        if (!control.ok) return bus.rejected(msg.subject, control.problem, control.reason);
+        try {
+          onControl(kind, control.value.stream_id);
+        } catch (e) {
+          bus.logger.error({ err: e, subject: msg.subject }, 'answer control callback failed');
+        }
+      },
+    }),
+  );
+  return { unsubscribe: () => subs.forEach((s) => s.unsubscribe()) };
 }

@@ -14,18 +14,33 @@ import {
   type StreamConfig,
 } from 'nats';
 import {
+  BusContract,
+  BusReplySchema,
+  EventContract,
   Headers,
   RagError,
   Streams,
+  checkMessage,
+  checkRequest,
+  decodeMessage,
+  decodeEvent,
   eventSubject,
   exceptionRepr,
   inboxPrefix,
   isRagError,
   type BusReply,
-  type BusRequest,
   type CallerContext,
+  type ContractMap,
+  type EventData,
   type EventEnvelope,
   type EventType,
+  type MessageProblem,
+  type ReplyIn,
+  type ReplyOf,
+  type RequestIn,
+  type RequestOf,
+  type RequestSubject,
+  type TypedEvent,
 } from '@rag/contracts';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
@@ -39,8 +54,9 @@ export function encodeJson(value: unknown): Uint8Array {
   return encoder.encode(JSON.stringify(value));
 }
 
-export function decodeJson<T>(data: Uint8Array): T {
-  return (data.length ? JSON.parse(decoder.decode(data)) : undefined) as T;
+/** Parses a message body; what it is must then be checked against its schema (`decodeMessage`). */
+export function decodeJson(data: Uint8Array): unknown {
+  return data.length ? JSON.parse(decoder.decode(data)) : undefined;
 }
 
 export interface BusOptions {
@@ -63,17 +79,23 @@ export function natsConnectOptions(config: { NATS_URL: string; NATS_TOKEN: strin
   return { url: config.NATS_URL, token: config.NATS_TOKEN, user: config.NATS_USER, password: config.NATS_PASSWORD, inboxPrefix: config.NATS_INBOX_PREFIX, tlsCaFile: config.NATS_TLS_CA };
 }
 
-/** What a handler receives: the decoded request and who is calling. */
-export type Handler<B = unknown, P = Record<string, string>, D = unknown> = (
-  req: BusRequest<B, P>,
+/** What a handler of subject `S` receives (its request, checked against the contract) and answers. */
+export type Handler<S extends keyof C, C extends ContractMap = typeof BusContract> = (
+  req: RequestIn<C, S>,
   ctx: CallerContext,
-) => Promise<BusReply<D> | D>;
+) => Promise<BusReply<ReplyIn<C, S>> | ReplyIn<C, S>>;
+
+/** The handlers of a service, keyed by subject; each one's types come from the subject's contract. */
+export type Handlers<C extends ContractMap = typeof BusContract> = { [S in keyof C]?: Handler<S, C> };
 
 /** Marks a handler's return value as a full reply rather than bare data. */
 export function reply<D>(data: D, extra?: Record<string, unknown>): BusReply<D> & { [REPLY]: true } {
   return { code: 0, data, ...(extra ? { extra } : {}), [REPLY]: true };
 }
 const REPLY = Symbol('reply');
+
+/** A handler once its subject's types are erased (how `serve` stores them). */
+type AnyHandler = (req: unknown, ctx: CallerContext) => Promise<unknown>;
 
 function toReply(value: unknown): BusReply {
   if (value && typeof value === 'object' && REPLY in value) {
@@ -130,6 +152,10 @@ export class Bus {
     return new Bus(nc, opts);
   }
 
+  get logger(): Logger {
+    return this.opts.logger;
+  }
+
   async jsm(): Promise<JetStreamManager> {
     return this.nc.jetstreamManager();
   }
@@ -161,10 +187,15 @@ export class Bus {
    * Serves a set of subjects as one NATS service. Every instance of the service joins the same
    * queue group (the service name), so requests are spread over replicas.
    */
-  async serve(name: string, version: string, description: string, endpoints: Record<string, Handler<any, any, any>>): Promise<Service> {
+  async serve<C extends ContractMap = typeof BusContract>(name: string, version: string, description: string, endpoints: Handlers<C>, contract: C = BusContract as unknown as C): Promise<Service> {
     const { logger, metrics } = this.opts;
+    const routes = Object.entries(endpoints as Record<string, AnyHandler | undefined>).map(([subject, handler]) => {
+      const operation = contract[subject];
+      if (!operation || !handler) throw new Error(`${name} serves ${subject}, which has no contract in BusContract`);
+      return { subject, handler, operation };
+    });
     const srv = await this.nc.services.add({ name, version, description, queue: name });
-    for (const [subject, handler] of Object.entries(endpoints)) {
+    for (const { subject, handler, operation } of routes) {
       const endpointName = subject.split('.').slice(-2).join('-').replace(/[^A-Za-z0-9_-]/g, '_');
       srv.addEndpoint(endpointName, {
         subject,
@@ -174,7 +205,7 @@ export class Bus {
             logger.error({ err, subject }, 'endpoint stopped');
             return;
           }
-          const p = this.handle(subject, handler, msg, logger, metrics).finally(() => this.inFlight.delete(p));
+          const p = this.handle(subject, operation, handler, msg, logger, metrics).finally(() => this.inFlight.delete(p));
           this.inFlight.add(p);
         },
       });
@@ -183,14 +214,25 @@ export class Bus {
     return srv;
   }
 
-  private async handle(subject: string, handler: Handler, msg: ServiceMsg, logger: Logger, metrics: Metrics): Promise<void> {
+  private async handle(subject: string, operation: ContractMap[string], handler: AnyHandler, msg: ServiceMsg, logger: Logger, metrics: Metrics): Promise<void> {
     const end = metrics.busHandleDuration.startTimer({ subject });
     const ctx = callerFrom(msg.headers);
     let out: BusReply;
     try {
       out = await withSpanFromHeaders(subject, msg.headers, SpanKind.SERVER, async () => {
-        const req = decodeJson<BusRequest>(msg.data) ?? { body: {} };
-        return toReply(await handler(req, ctx));
+        let raw: unknown;
+        try {
+          raw = decodeJson(msg.data) ?? { body: {} };
+        } catch (err) {
+          this.rejected(subject, 'json', (err as Error).message, { request_id: ctx.requestId });
+          throw new RagError('BUS_REQUEST_MALFORMED', { subject, reason: 'not JSON' });
+        }
+        const checked = checkRequest(subject, operation, raw);
+        if (!checked.ok) {
+          this.rejected(subject, 'schema', checked.error.message, { request_id: ctx.requestId });
+          throw checked.error;
+        }
+        return toReply(await handler(checked.value, ctx));
       });
     } catch (err) {
       if (isRagError(err)) {
@@ -218,8 +260,34 @@ export class Bus {
     }
   }
 
-  /** Sends a request to a service and returns its reply; transport failures become RagErrors. */
-  async request<D = unknown>(subject: string, req: BusRequest, ctx: Partial<CallerContext>, timeoutMs = this.opts.requestTimeoutMs): Promise<BusReply<D>> {
+  /**
+   * Sends a request to a service and returns its reply, typed by the subject's contract; transport
+   * failures and malformed replies become RagErrors.
+   */
+  async request<S extends RequestSubject>(subject: S, req: RequestOf<S>, ctx: Partial<CallerContext>, timeoutMs = this.opts.requestTimeoutMs): Promise<BusReply<ReplyOf<S>>> {
+    return (await this.send(subject, req, ctx, timeoutMs)) as BusReply<ReplyOf<S>>;
+  }
+
+  /** Like `request`, but a non-zero reply code is thrown as a RagError-shaped error. */
+  async call<S extends RequestSubject>(subject: S, req: RequestOf<S>, ctx: Partial<CallerContext>): Promise<ReplyOf<S>> {
+    const r = await this.send(subject, req, ctx, this.opts.requestTimeoutMs);
+    if (r.code !== 0) throw Object.assign(new Error(r.message ?? 'Error'), { code: r.code, reply: r });
+    return r.data as ReplyOf<S>;
+  }
+
+  /** `request` on a contract other than `BusContract` (a test's or a tool's own subjects). */
+  async requestIn<C extends ContractMap, S extends keyof C & string>(
+    _contract: C,
+    subject: S,
+    req: RequestIn<C, S>,
+    ctx: Partial<CallerContext>,
+    timeoutMs = this.opts.requestTimeoutMs,
+  ): Promise<BusReply<ReplyIn<C, S>>> {
+    return (await this.send(subject, req, ctx, timeoutMs)) as BusReply<ReplyIn<C, S>>;
+  }
+
+  /** The untyped round trip under `request`: the reply envelope is checked, its data is the contract's. */
+  private async send(subject: string, req: unknown, ctx: Partial<CallerContext>, timeoutMs: number): Promise<BusReply> {
     const { metrics } = this.opts;
     const h = natsHeaders();
     if (ctx.tenantId) h.set(Headers.tenantId, ctx.tenantId);
@@ -228,38 +296,49 @@ export class Bus {
     h.set(Headers.requestId, ctx.requestId ?? newRequestId());
     injectTraceContext(h);
     const end = metrics.busDuration.startTimer({ subject });
+    const service = `${subject.split('.')[2] ?? subject}-svc`;
+    let data: Uint8Array;
     try {
-      const msg = await this.nc.request(subject, encodeJson(req), { timeout: timeoutMs, headers: h });
-      metrics.busRequests.inc({ subject, outcome: 'ok' });
-      return decodeJson<BusReply<D>>(msg.data);
+      data = (await this.nc.request(subject, encodeJson(req), { timeout: timeoutMs, headers: h })).data;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const service = subject.split('.')[2] ?? subject;
       if (code === ErrorCode.NoResponders) {
         metrics.busRequests.inc({ subject, outcome: 'no_responders' });
-        throw new RagError('SERVICE_UNAVAILABLE', { service: `${service}-svc` });
+        throw new RagError('SERVICE_UNAVAILABLE', { service });
       }
       if (code === ErrorCode.Timeout) {
         metrics.busRequests.inc({ subject, outcome: 'timeout' });
-        throw new RagError('SERVICE_TIMEOUT', { service: `${service}-svc`, ms: timeoutMs });
+        throw new RagError('SERVICE_TIMEOUT', { service, ms: timeoutMs });
       }
       metrics.busRequests.inc({ subject, outcome: 'error' });
       throw err;
     } finally {
       end();
     }
+    const reply = decodeMessage(BusReplySchema, data);
+    if (!reply.ok) {
+      metrics.busRequests.inc({ subject, outcome: 'malformed' });
+      this.rejected(subject, reply.problem, reply.reason);
+      throw new RagError('BUS_REPLY_MALFORMED', { service, reason: reply.problem === 'json' ? 'not JSON' : reply.reason });
+    }
+    metrics.busRequests.inc({ subject, outcome: 'ok' });
+    return reply.value;
   }
 
-  /** Like `request`, but a non-zero reply code is thrown as a RagError-shaped error. */
-  async call<D = unknown>(subject: string, req: BusRequest, ctx: Partial<CallerContext>): Promise<D> {
-    const r = await this.request<D>(subject, req, ctx);
-    if (r.code !== 0) throw Object.assign(new Error(r.message ?? 'Error'), { code: r.code, reply: r });
-    return r.data as D;
+  /**
+   * Records a message this process refused (not JSON, or not matching its contract): a warning
+   * with the reason, and `rag_messages_rejected_total{subject, reason}`. Never throws.
+   */
+  rejected(subject: string, problem: MessageProblem, reason: string, extra: Record<string, unknown> = {}): void {
+    this.opts.metrics.messagesRejected.inc({ subject, reason: problem });
+    this.opts.logger.warn({ subject, problem, reason, ...extra }, 'message rejected');
   }
 
-  /** Publishes an event on the EVENTS stream, de-duplicated by its id. */
-  async publishEvent<D>(type: EventType, tenantId: string, data: D, source: string, id = uuid1()): Promise<EventEnvelope<D>> {
-    const event: EventEnvelope<D> = { id, type, time: new Date().toISOString(), tenant_id: tenantId, source, data };
+  /** Publishes an event on the EVENTS stream, de-duplicated by its id; its data must match the type's schema. */
+  async publishEvent<T extends EventType>(type: T, tenantId: string, data: EventData<T>, source: string, id = uuid1()): Promise<EventEnvelope<EventData<T>>> {
+    const checked = checkMessage(EventContract[type], data);
+    if (!checked.ok) throw new Error(`refusing to publish a ${type} event: ${checked.reason}`);
+    const event: EventEnvelope<EventData<T>> = { id, type, time: new Date().toISOString(), tenant_id: tenantId, source, data };
     const h = natsHeaders();
     h.set(Headers.tenantId, tenantId);
     injectTraceContext(h);
@@ -268,12 +347,23 @@ export class Bus {
     return event;
   }
 
-  /** Plain (non-durable) subscription to events, for caches that only need what happens while they run. */
-  subscribeEvents(types: EventType[], onEvent: (e: EventEnvelope) => void): void {
+  /**
+   * Plain (non-durable) subscription to events, for caches that only need what happens while they
+   * run. An event that does not match its contract is recorded and skipped; a throwing callback is
+   * logged, never left to break the connection's message loop.
+   */
+  subscribeEvents<T extends EventType>(types: T[], onEvent: (e: TypedEvent<T>) => void): void {
     for (const type of types) {
       this.nc.subscribe(eventSubject(type), {
         callback: (err, msg) => {
-          if (!err) onEvent(decodeJson<EventEnvelope>(msg.data));
+          if (err) return;
+          const event = decodeEvent(msg.data, msg.subject);
+          if (!event.ok) return this.rejected(msg.subject, event.problem, event.reason);
+          try {
+            onEvent(event.value as TypedEvent<T>);
+          } catch (e) {
+            this.opts.logger.error({ err: e, subject: msg.subject }, 'event callback failed');
+          }
         },
       });
     }

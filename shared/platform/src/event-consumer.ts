@@ -1,5 +1,5 @@
 import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages } from 'nats';
-import { Streams, type EventEnvelope } from '@rag/contracts';
+import { Streams, decodeEvent, type TypedEvent } from '@rag/contracts';
 import type { Bus } from './bus.js';
 import type { Logger } from './logger.js';
 
@@ -8,7 +8,8 @@ export interface EventConsumerOptions {
   durable: string;
   /** One subject filter (nats-server 2.9 has no multi-filter consumers), e.g. `rag.v1.events.document.>`. */
   filter: string;
-  handle(event: EventEnvelope): Promise<void>;
+  /** Receives only events whose envelope and data match their contract. */
+  handle(event: TypedEvent): Promise<void>;
   /** Wait before a failed event is offered again. */
   retryDelayMs?: number;
   /** Deliveries of one event before it is given up on (JetStream then announces it with an advisory). */
@@ -17,7 +18,8 @@ export interface EventConsumerOptions {
 
 /**
  * A durable pull consumer on the EVENTS stream with explicit acks: each event is acked after its
- * handler succeeded, offered again after a failure. Handlers must be idempotent (events can come
+ * handler succeeded, offered again after a failure. An event that does not match its contract
+ * (not JSON, unknown type, wrong data) is terminated (`term`) and recorded, never handled. Handlers must be idempotent (events can come
  * twice); see `markEventProcessed` for a table-backed guard.
  */
 export async function consumeEvents(bus: Bus, logger: Logger, opts: EventConsumerOptions): Promise<{ stop(): Promise<void> }> {
@@ -43,8 +45,15 @@ export async function consumeEvents(bus: Bus, logger: Logger, opts: EventConsume
       try {
         messages = await consumer.consume({ max_messages: 64 });
         for await (const m of messages) {
+          const event = decodeEvent(m.data, m.subject);
+          if (!event.ok) {
+            // A malformed event will never succeed: end it now instead of redelivering it forever.
+            bus.rejected(m.subject, event.problem, event.reason, { durable: opts.durable, stream_seq: m.seq });
+            m.term(); // no reason text: nats-server before 2.11 does not understand `+TERM <reason>`
+            continue;
+          }
           try {
-            await opts.handle(m.json<EventEnvelope>());
+            await opts.handle(event.value);
             m.ack();
           } catch (err) {
             const attempt = m.info.redeliveryCount;

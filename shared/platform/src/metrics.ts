@@ -9,6 +9,7 @@ export const MetricNames = {
   busHandled: 'rag_bus_handled_total',
   busHandleDuration: 'rag_bus_handle_duration_seconds',
   eventsPublished: 'rag_events_published_total',
+  messagesRejected: 'rag_messages_rejected_total',
   authCacheHits: 'rag_auth_cache_hits_total',
   sseOpen: 'rag_sse_streams_open',
   parseTasksRunning: 'rag_parse_tasks_running',
@@ -26,6 +27,8 @@ export interface Metrics {
   busHandled: Counter<'subject' | 'code'>;
   busHandleDuration: Histogram<'subject'>;
   eventsPublished: Counter<'type'>;
+  /** Messages refused on receipt (not JSON, or not matching their contract), by subject and `json`/`schema`. */
+  messagesRejected: Counter<'subject' | 'reason'>;
   authCacheHits: Counter<'kind' | 'result'>;
   sseOpen: Gauge<string>;
   llmTokens: Counter<'model' | 'kind'>;
@@ -47,6 +50,7 @@ export function createMetrics(service: string): Metrics {
     busHandled: new Counter({ name: MetricNames.busHandled, help: 'NATS requests handled', labelNames: ['subject', 'code'], registers: r }),
     busHandleDuration: new Histogram({ name: MetricNames.busHandleDuration, help: 'NATS handler duration', labelNames: ['subject'], buckets: LATENCY_BUCKETS, registers: r }),
     eventsPublished: new Counter({ name: MetricNames.eventsPublished, help: 'Events published on the EVENTS stream', labelNames: ['type'], registers: r }),
+    messagesRejected: new Counter({ name: MetricNames.messagesRejected, help: 'Messages refused on receipt: not JSON or not matching their contract', labelNames: ['subject', 'reason'], registers: r }),
     authCacheHits: new Counter({ name: MetricNames.authCacheHits, help: 'Gateway auth cache lookups', labelNames: ['kind', 'result'], registers: r }),
     sseOpen: new Gauge({ name: MetricNames.sseOpen, help: 'SSE answer streams open', registers: r }),
     llmTokens: new Counter({ name: MetricNames.llmTokens, help: 'Tokens used by model calls', labelNames: ['model', 'kind'], registers: r }),

@@ -1,4 +1,4 @@
-import type { EventType } from '@rag/contracts';
+import { EventContract, checkMessage, decodeMessage, type EventData, type EventType } from '@rag/contracts';
 import type { Bus } from './bus.js';
 import type { Knex, Migration } from './db.js';
 import { uuid1 } from './ids.js';
@@ -44,8 +44,13 @@ export class Outbox {
     };
   }
 
-  /** Records an event inside the caller's transaction. */
-  async add(trx: Knex | Knex.Transaction, type: EventType, tenantId: string, data: unknown): Promise<void> {
+  /**
+   * Records an event inside the caller's transaction. Its data is checked against the type's
+   * contract first: a change whose event would be malformed fails (and rolls back) here.
+   */
+  async add<T extends EventType>(trx: Knex | Knex.Transaction, type: T, tenantId: string, data: EventData<T>): Promise<void> {
+    const checked = checkMessage(EventContract[type], data);
+    if (!checked.ok) throw new Error(`refusing to record a ${type} event: ${checked.reason}`);
     await trx(this.table).insert({ id: uuid1(), type, tenant_id: tenantId, payload: JSON.stringify(data), created_at: Date.now() });
   }
 
@@ -70,7 +75,11 @@ export class Outbox {
       const rows = (await this.db(this.table).orderBy([{ column: 'created_at' }, { column: 'id' }]).limit(100)) as OutboxRow[];
       if (!rows.length) return;
       for (const row of rows) {
-        await this.bus.publishEvent(row.type as EventType, row.tenant_id, JSON.parse(row.payload), this.source, row.id);
+        const type = row.type as EventType;
+        const data = Object.hasOwn(EventContract, type) ? decodeMessage(EventContract[type], row.payload) : undefined;
+        if (data?.ok) await this.bus.publishEvent(type, row.tenant_id, data.value as EventData<typeof type>, this.source, row.id);
+        // A row that no longer matches its contract (written by an older version) would be refused by every consumer.
+        else this.bus.rejected(`${this.table}:${row.type}`, data?.problem ?? 'schema', data?.reason ?? 'unknown event type', { event_id: row.id });
         await this.db(this.table).where({ id: row.id }).delete();
       }
     }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Bus, natsConnectOptions, type Handler } from './bus.js';
+import { Bus, natsConnectOptions, type Handlers } from './bus.js';
 import { commonConfig, databaseConfig, defineConfig, env, type ConfigOf, type ConfigSpec } from './config.js';
 import { openDb, migrate, type Knex, type Migration } from './db.js';
 import { createLogger, type Logger } from './logger.js';
@@ -35,11 +35,11 @@ export interface ServiceDefinition<S extends ConfigSpec> {
    * runs during shutdown after the service stopped taking requests (state lives in the closure,
    * never at module level).
    */
-  start(ctx: ServiceContext<S>): Promise<Record<string, Handler<any, any, any>> | StartedService>;
+  start(ctx: ServiceContext<S>): Promise<Handlers | StartedService>;
 }
 
 export interface StartedService {
-  handlers: Record<string, Handler<any, any, any>>;
+  handlers: Handlers;
   stop?(): Promise<void>;
 }
 

@@ -1,12 +1,10 @@
 import { Subjects } from '@rag/contracts';
-import type { Handler } from '@rag/platform';
+import type { Handlers } from '@rag/platform';
 import { authenticated, callerTenant } from './caller.js';
 import type { ModelService } from '../domain/models.js';
 
-type Body = Record<string, unknown>;
-
 /** The caller tenant's model settings and the catalog views. */
-export function modelHandlers(models: ModelService): Record<string, Handler<Body>> {
+export function modelHandlers(models: ModelService): Handlers {
   return {
     [Subjects.account.listFactories]: async () => models.factories(),
     [Subjects.account.myModels]: (req, ctx) => models.mine(authenticated(ctx).tenantId, String(req.body?.include_details ?? 'false').toLowerCase() === 'true'),

@@ -1,13 +1,11 @@
 import { Subjects } from '@rag/contracts';
-import type { Handler } from '@rag/platform';
+import type { Handlers } from '@rag/platform';
 import { authenticated } from './caller.js';
 import type { SessionService } from '../domain/sessions.js';
 import type { UserService } from '../domain/users.js';
 
-type Body = Record<string, unknown>;
-
 /** Registration, sessions and the user profile. Bodies are the gateway's lenient parse of the request. */
-export function userHandlers(users: UserService, sessions: SessionService): Record<string, Handler<Body>> {
+export function userHandlers(users: UserService, sessions: SessionService): Handlers {
   return {
     [Subjects.account.register]: (req) => users.register(req.body ?? {}),
     [Subjects.account.passwordParams]: (req, ctx) => sessions.passwordParams(req.body ?? {}, ctx.userId),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RagError, Subjects, type CallerContext } from '@rag/contracts';
 import type { ChatMessage } from '@rag/models';
-import { AnswerWriter, decodeJson, uuid1, type Bus, type Logger, type Metrics } from '@rag/platform';
+import { AnswerWriter, subscribeAnswerControl, uuid1, type Bus, type Logger, type Metrics } from '@rag/platform';
 import { generate, storedAnswer, trimHistory, type GenerationDeps, type GenerationEvent, type Reference } from './generation.js';
 import {
   NATIVE_END,
@@ -54,23 +54,13 @@ export class CompletionService {
     private readonly metrics: Metrics,
     private readonly opts: CompletionOptions,
   ) {
-    bus.nc.subscribe(Subjects.answer.detach, {
-      callback: (err, msg) => {
-        if (err) return;
-        const run = this.running.get(decodeJson<{ stream_id: string }>(msg.data).stream_id);
-        if (!run || run.graceTimer) return;
-        run.graceTimer = setTimeout(() => run.abort.abort(new Error('client went away')), this.opts.detachGraceMs);
-      },
-    });
-    bus.nc.subscribe(Subjects.answer.attach, {
-      callback: (err, msg) => {
-        if (err) return;
-        const run = this.running.get(decodeJson<{ stream_id: string }>(msg.data).stream_id);
-        if (run?.graceTimer) {
-          clearTimeout(run.graceTimer);
-          delete run.graceTimer;
-        }
-      },
+    subscribeAnswerControl(bus, (kind, streamId) => {
+      const run = this.running.get(streamId);
+      if (kind === 'detach' && run && !run.graceTimer) run.graceTimer = setTimeout(() => run.abort.abort(new Error('client went away')), this.opts.detachGraceMs);
+      if (kind === 'attach' && run?.graceTimer) {
+        clearTimeout(run.graceTimer);
+        delete run.graceTimer;
+      }
     });
   }
 

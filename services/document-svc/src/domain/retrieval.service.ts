@@ -1,4 +1,4 @@
-import { RagError, splitModelRef, type CallerContext, type Dataset } from '@rag/contracts';
+import { RagError, splitModelRef, type CallerContext, type Dataset, type RetrievalChunk } from '@rag/contracts';
 import { docAggs, type ChunkIndex, type SearchHit } from '@rag/chunk-index';
 import type { Knex } from '@rag/platform';
 import { DocumentRepository } from '../data/document.repository.js';
@@ -29,7 +29,7 @@ export interface RetrievalResult {
 }
 
 /** The retrieval response's chunk (§8.3): no questions, no vector. */
-export function retrievalChunk(h: SearchHit, highlight: boolean): Record<string, unknown> {
+export function retrievalChunk(h: SearchHit, highlight: boolean): RetrievalChunk {
   return {
     id: h.id,
     content: h.content,

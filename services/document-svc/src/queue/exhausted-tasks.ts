@@ -1,5 +1,5 @@
-import { Streams, maxDeliveriesAdvisory, type ParseTaskMessage } from '@rag/contracts';
-import { decodeJson, type Bus, type Logger } from '@rag/platform';
+import { MaxDeliveriesAdvisory, ParseTaskMessage, Streams, decodeMessage, maxDeliveriesAdvisory } from '@rag/contracts';
+import type { Bus, Logger } from '@rag/platform';
 import type { ParseService } from '../domain/parse.service.js';
 import { PARSE_MAX_DELIVER } from './parse-queue.js';
 
@@ -15,10 +15,15 @@ export async function watchExhaustedTasks(bus: Bus, logger: Logger, parsing: Par
     callback: (err, msg) => {
       if (err) return;
       void (async () => {
-        const { stream_seq } = decodeJson<{ stream_seq: number }>(msg.data);
+        const advisory = decodeMessage(MaxDeliveriesAdvisory, msg.data);
+        if (!advisory.ok) return bus.rejected(msg.subject, advisory.problem, advisory.reason);
+        const { stream_seq } = advisory.value;
         const jsm = await bus.jsm();
         const stored = await jsm.streams.getMessage(Streams.parseTasks.name, { seq: stream_seq });
-        const task = decodeJson<ParseTaskMessage>(stored.data);
+        const decoded = decodeMessage(ParseTaskMessage, stored.data);
+        // A malformed task was terminated by the worker and never reaches here; if one did, only drop it.
+        if (!decoded.ok) return void (await jsm.streams.deleteMessage(Streams.parseTasks.name, stream_seq));
+        const task = decoded.value;
         await parsing.report({
           kind: 'failed',
           task_id: task.task_id,

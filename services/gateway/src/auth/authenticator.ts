@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { EventTypes, Subjects, type CallerContext } from '@rag/contracts';
+import { EventTypes, Subjects, type BusReplyOf, type CallerContext } from '@rag/contracts';
 import type { Bus, Metrics } from '@rag/platform';
 
 export interface Principal {
@@ -41,9 +41,8 @@ export class Authenticator {
     private readonly cacheTtlMs: number,
   ) {
     bus.subscribeEvents([EventTypes.apiKeyRevoked, EventTypes.userLoggedOut], (event) => {
-      const data = event.data as { token_hash?: string; user_id?: string };
-      if (data.token_hash) this.cache.delete(`k:${data.token_hash}`);
-      if (data.user_id) for (const key of this.cache.keys()) if (key.startsWith(`s:${data.user_id}:`)) this.cache.delete(key);
+      if (event.type === EventTypes.apiKeyRevoked) this.cache.delete(`k:${event.data.token_hash}`);
+      else this.forget(event.data.user_id);
     });
   }
 
@@ -65,12 +64,12 @@ export class Authenticator {
 
   async byApiKey(token: string, requestId: string): Promise<Principal | null> {
     const hash = hashApiKey(token);
-    return this.cached(`k:${hash}`, 'api_key', () => this.resolve(Subjects.account.resolveApiKey, { token_hash: hash }, requestId, 'api_key'));
+    return this.cached(`k:${hash}`, 'api_key', () => this.resolve(this.bus.request(Subjects.account.resolveApiKey, { body: { token_hash: hash } }, { requestId }), 'api_key'));
   }
 
   async byLoginClaims(claims: LoginClaims, requestId: string): Promise<Principal | null> {
     return this.cached(`s:${claims.sub}:${claims.tok}`, 'login', () =>
-      this.resolve(Subjects.account.resolveSession, { user_id: claims.sub, access_token: claims.tok }, requestId, 'login'),
+      this.resolve(this.bus.request(Subjects.account.resolveSession, { body: { user_id: claims.sub, access_token: claims.tok } }, { requestId }), 'login'),
     );
   }
 
@@ -94,8 +93,8 @@ export class Authenticator {
     return principal;
   }
 
-  private async resolve(subject: string, body: unknown, requestId: string, via: Principal['via']): Promise<Principal | null> {
-    const reply = await this.bus.request<{ tenant_id: string; user_id: string; tenant_ids: string[] } | null>(subject, { body }, { requestId });
+  private async resolve(request: Promise<BusReplyOf<typeof Subjects.account.resolveApiKey>>, via: Principal['via']): Promise<Principal | null> {
+    const reply = await request;
     if (reply.code !== 0 || !reply.data) return null;
     return { tenantId: reply.data.tenant_id, userId: reply.data.user_id, tenantIds: reply.data.tenant_ids, via };
   }

@@ -53,7 +53,7 @@ export class PasswordParamsRefused extends Error {
 }
 
 async function passwordParams(bus: Bus, body: Record<string, unknown>, caller: Partial<CallerContext>): Promise<PasswordParams> {
-  const reply = await bus.request<PasswordParams>(Subjects.account.passwordParams, { body }, caller);
+  const reply = await bus.request(Subjects.account.passwordParams, { body }, caller);
   if (reply.code !== 0 || !reply.data) throw new PasswordParamsRefused(reply);
   return reply.data;
 }

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { BusRequest, CallerContext, EnvelopeKind } from '@rag/contracts';
+import type { BusContract, BusReply, CallerContext, EnvelopeKind, RequestOf, RequestSubject } from '@rag/contracts';
 import type { BlobStore } from '@rag/blob-store';
 import type { Bus, Logger, Metrics } from '@rag/platform';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
@@ -46,12 +46,20 @@ export interface RouteDef {
   handle(ctx: RouteContext): Promise<void>;
 }
 
+/** Subjects whose request is a body alone, without path parameters. */
+export type BodyOnlySubject = { [S in RequestSubject]: (typeof BusContract)[S]['params'] extends undefined ? S : never }[RequestSubject];
+
 /** Sends a request to a service and writes its reply in the route's envelope: the thin-handler path. */
-export async function forward(ctx: RouteContext, subject: string, request: BusRequest, kind: EnvelopeKind): Promise<void> {
-  const reply = await ctx.deps.bus.request(subject, request, ctx.caller);
+export async function forward<S extends RequestSubject>(ctx: RouteContext, subject: S, request: RequestOf<S>, kind: EnvelopeKind): Promise<void> {
+  const reply: BusReply = await ctx.deps.bus.request<S>(subject, request, ctx.caller);
   sendReply(ctx.res, kind, reply);
 }
 
 export function route(method: Method, path: string, auth: AuthKind, envelope: EnvelopeKind, handle: RouteDef['handle']): RouteDef {
   return { method, path, auth, envelope, handle };
+}
+
+/** The named path parameters of the request, as strings (the subject's contract says which it needs). */
+export function pathParams<K extends string>(ctx: RouteContext, ...names: K[]): Record<K, string> {
+  return Object.fromEntries(names.map((name) => [name, String(ctx.req.params[name] ?? '')])) as Record<K, string>;
 }

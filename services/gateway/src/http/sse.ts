@@ -1,5 +1,4 @@
-import { Subjects } from '@rag/contracts';
-import { encodeJson, relayAnswer } from '@rag/platform';
+import { publishAnswerControl, relayAnswer } from '@rag/platform';
 import type { RouteContext } from './route.js';
 
 export const SSE_HEADERS = {
@@ -34,10 +33,10 @@ export async function relaySse(ctx: RouteContext, streamId: string, afterSeq?: n
   const onClose = () => {
     if (finished) return;
     abort.abort();
-    deps.bus.nc.publish(Subjects.answer.detach, encodeJson({ stream_id: streamId }));
+    publishAnswerControl(deps.bus, 'detach', streamId);
   };
   res.on('close', onClose);
-  if (afterSeq !== undefined) deps.bus.nc.publish(Subjects.answer.attach, encodeJson({ stream_id: streamId }));
+  if (afterSeq !== undefined) publishAnswerControl(deps.bus, 'attach', streamId);
   try {
     for await (const delta of relayAnswer(deps.bus, streamId, { ...(afterSeq !== undefined ? { afterSeq } : {}), signal: abort.signal })) {
       const ok = res.write(`id:${delta.seq}\ndata:${delta.payload}\n\n`);

@@ -16,7 +16,7 @@ import {
 import { PasswordParamsRefused, newPasswordStoredForm, passwordKey } from '../auth/password.js';
 import { lenientBody, lenientBodyOrEmpty, queryStrings, requireFields } from '../http/body.js';
 import { sendReply } from '../http/reply.js';
-import { forward, route, type RouteContext, type RouteDef } from '../http/route.js';
+import { forward, route, type BodyOnlySubject, type RouteContext, type RouteDef } from '../http/route.js';
 import { throttledLogin } from '../auth/throttle.js';
 
 /**
@@ -87,8 +87,8 @@ function loginBody(req: Request): Record<string, unknown> {
 }
 
 /** Register and login answer the user row without null keys and hand the login token over in a header. */
-async function signIn(ctx: RouteContext, subject: string, body: Record<string, unknown>, message: (data: SignedIn) => string): Promise<void> {
-  const reply = await ctx.deps.bus.request<SignedIn>(subject, { body }, ctx.caller);
+async function signIn(ctx: RouteContext, subject: typeof Subjects.account.login | typeof Subjects.account.register, body: Record<string, unknown>, message: (data: SignedIn) => string): Promise<void> {
+  const reply = await ctx.deps.bus.request(subject, { body }, ctx.caller);
   if (reply.code !== 0 || !reply.data) return sendReply(ctx.res, 'J', reply);
   const token = ctx.deps.auth.signLoginToken(reply.data.user.id, reply.data.access_token);
   ctx.res.setHeader('Authorization', token);
@@ -102,8 +102,8 @@ function checkedBody(ctx: RouteContext, schema: RequiredFieldsSchema): Record<st
   return body;
 }
 
-const forwardChecked = (subject: string, schema: RequiredFieldsSchema) => (ctx: RouteContext) => forward(ctx, subject, { body: checkedBody(ctx, schema) }, 'J');
-const forwardEmpty = (subject: string) => (ctx: RouteContext) => forward(ctx, subject, { body: {} }, 'J');
+const forwardChecked = (subject: BodyOnlySubject, schema: RequiredFieldsSchema) => (ctx: RouteContext) => forward(ctx, subject, { body: checkedBody(ctx, schema) }, 'J');
+const forwardEmpty = (subject: BodyOnlySubject) => (ctx: RouteContext) => forward(ctx, subject, { body: {} }, 'J');
 
 function userRoutes(): RouteDef[] {
   const login = answeringRefusals(async (ctx) => signIn(ctx, Subjects.account.login, await loginWithKey(ctx, loginBody(ctx.req)), () => WELCOME_BACK));

@@ -1,4 +1,4 @@
-import { RagError, Subjects } from '@rag/contracts';
+import { RagError, StreamStarted, Subjects, checkMessage } from '@rag/contracts';
 import { locateAnswer } from '@rag/platform';
 import { authenticateApiKey } from '../auth/middleware.js';
 import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
@@ -30,13 +30,17 @@ async function resume(ctx: RouteContext, seq: number): Promise<void> {
  * Starts a completion on dialog-svc: streamed ones answer `{stream_id}` at once and are relayed
  * from JetStream; others wait for the whole answer.
  */
-async function complete(ctx: RouteContext, subject: string, body: Record<string, unknown>, stream: boolean, onResult: (data: unknown) => void): Promise<void> {
+async function complete(ctx: RouteContext, subject: typeof Subjects.completion.native | typeof Subjects.completion.openai, body: Record<string, unknown>, stream: boolean, onResult: (data: unknown) => void): Promise<void> {
   const seq = stream ? lastEventId(ctx) : undefined;
   if (seq !== undefined) return resume(ctx, seq);
   const request = { body: { ...body, stream }, params: { chat_id: String(ctx.req.params.chat_id) } };
-  const reply = await ctx.deps.bus.request<{ stream_id?: string }>(subject, request, ctx.caller, stream ? undefined : ctx.deps.config.COMPLETION_TIMEOUT_MS);
+  const reply = await ctx.deps.bus.request(subject, request, ctx.caller, stream ? undefined : ctx.deps.config.COMPLETION_TIMEOUT_MS);
   if (reply.code !== 0) return sendReply(ctx.res, 'R', reply);
-  if (stream) return relaySse(ctx, reply.data!.stream_id!);
+  if (stream) {
+    const started = checkMessage(StreamStarted, reply.data);
+    if (!started.ok) throw new RagError('BUS_REPLY_MALFORMED', { service: 'dialog-svc', reason: started.reason });
+    return relaySse(ctx, started.value.stream_id);
+  }
   onResult(reply.data);
 }
 

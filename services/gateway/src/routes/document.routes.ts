@@ -2,7 +2,7 @@ import { RagError, Subjects, jsonEnvelope } from '@rag/contracts';
 import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
 import { storeUploadParts } from '../http/multipart.js';
 import { sendReply } from '../http/reply.js';
-import { forward, route, type RouteContext, type RouteDef } from '../http/route.js';
+import { forward, pathParams, route, type RouteContext, type RouteDef } from '../http/route.js';
 import type { Request } from 'express';
 
 /** Every value of every query parameter (documents filter on repeated `suffix` and `run`). */
@@ -16,7 +16,8 @@ function queryLast(req: Request): Record<string, string> {
   return Object.fromEntries(Object.entries(queryMulti(req)).map(([k, v]) => [k, v[v.length - 1]!]));
 }
 
-const params = (ctx: RouteContext) => Object.fromEntries(Object.entries(ctx.req.params).map(([k, v]) => [k, String(v)]));
+const inDataset = (ctx: RouteContext) => pathParams(ctx, 'dataset_id');
+const inDocument = (ctx: RouteContext) => pathParams(ctx, 'dataset_id', 'document_id');
 
 async function upload(ctx: RouteContext): Promise<void> {
   const { req, deps } = ctx;
@@ -41,7 +42,7 @@ async function upload(ctx: RouteContext): Promise<void> {
 }
 
 async function download(ctx: RouteContext): Promise<void> {
-  const reply = await ctx.deps.bus.request<{ bucket: string; key: string; name: string }>(Subjects.document.download, { body: {}, params: params(ctx) }, ctx.caller);
+  const reply = await ctx.deps.bus.request(Subjects.document.download, { body: {}, params: inDocument(ctx) }, ctx.caller);
   if (reply.code !== 0 || !reply.data) return void ctx.res.json({ code: reply.code, message: reply.message });
   const { bucket, key, name } = reply.data;
   const stream = await ctx.deps.blobs.getStream(bucket, key);
@@ -84,20 +85,20 @@ export function documentRoutes(): RouteDef[] {
   const chunks = `${docs}/:document_id/chunks`;
   return [
     route('POST', docs, 'apikey', 'R', upload),
-    route('GET', docs, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.list, { body: queryMulti(ctx.req), params: params(ctx) }, 'R')),
-    route('DELETE', docs, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.delete, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
-    route('PUT', `${docs}/:document_id`, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.update, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('GET', docs, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.list, { body: queryMulti(ctx.req), params: inDataset(ctx) }, 'R')),
+    route('DELETE', docs, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.delete, { body: lenientBody(ctx.req), params: inDataset(ctx) }, 'R')),
+    route('PUT', `${docs}/:document_id`, 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.update, { body: lenientBody(ctx.req), params: inDocument(ctx) }, 'R')),
     route('GET', `${docs}/:document_id`, 'apikey', 'R', download),
-    route('POST', '/api/v1/datasets/:dataset_id/chunks', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.parse, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
-    route('DELETE', '/api/v1/datasets/:dataset_id/chunks', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.stopParsing, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
-    route('GET', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.list, { body: queryLast(ctx.req), params: params(ctx) }, 'R')),
-    route('POST', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.add, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
-    route('DELETE', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.delete, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
-    route('PUT', `${chunks}/:chunk_id`, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.update, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('POST', '/api/v1/datasets/:dataset_id/chunks', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.parse, { body: lenientBody(ctx.req), params: inDataset(ctx) }, 'R')),
+    route('DELETE', '/api/v1/datasets/:dataset_id/chunks', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.stopParsing, { body: lenientBody(ctx.req), params: inDataset(ctx) }, 'R')),
+    route('GET', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.list, { body: queryLast(ctx.req), params: inDocument(ctx) }, 'R')),
+    route('POST', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.add, { body: lenientBody(ctx.req), params: inDocument(ctx) }, 'R')),
+    route('DELETE', chunks, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.delete, { body: lenientBody(ctx.req), params: inDocument(ctx) }, 'R')),
+    route('PUT', `${chunks}/:chunk_id`, 'apikey', 'R', (ctx) => forward(ctx, Subjects.chunk.update, { body: lenientBody(ctx.req), params: pathParams(ctx, 'dataset_id', 'document_id', 'chunk_id') }, 'R')),
     route('POST', '/api/v1/retrieval', 'apikey', 'R', (ctx) => forward(ctx, Subjects.retrieval.search, { body: lenientBody(ctx.req) }, 'R')),
     route('POST', '/api/v1/dify/retrieval', 'none', 'J', difyRetrieval),
-    route('GET', '/api/v1/datasets/:dataset_id/metadata/summary', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.metadataSummary, { body: lenientBodyOrEmpty(ctx.req), params: params(ctx) }, 'R')),
-    route('POST', '/api/v1/datasets/:dataset_id/metadata/update', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.metadataUpdate, { body: lenientBody(ctx.req), params: params(ctx) }, 'R')),
+    route('GET', '/api/v1/datasets/:dataset_id/metadata/summary', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.metadataSummary, { body: lenientBodyOrEmpty(ctx.req), params: inDataset(ctx) }, 'R')),
+    route('POST', '/api/v1/datasets/:dataset_id/metadata/update', 'apikey', 'R', (ctx) => forward(ctx, Subjects.document.metadataUpdate, { body: lenientBody(ctx.req), params: inDataset(ctx) }, 'R')),
   ];
 }
 

@@ -162,6 +162,10 @@ function subjectsUsedBy(service: string): string[] {
           const subject = (Subjects as Record<string, Record<string, string>>)[m[1]!]?.[m[2]!];
           if (subject) found.add(subject);
         }
+        // The answer-control helpers of shared/platform name their subjects by kind.
+        const text = readFileSync(full, 'utf8');
+        for (const m of text.matchAll(/publishAnswerControl\([^,]+,\s*'(detach|attach)'/g)) found.add(Subjects.answer[m[1] as 'detach' | 'attach']);
+        if (text.includes('subscribeAnswerControl(')) for (const s of Object.values(Subjects.answer)) found.add(s);
       }
     }
   };

@@ -2,7 +2,7 @@ import { RagError, Subjects } from '@rag/contracts';
 import { locateAnswer } from '@rag/platform';
 import { authenticateApiKey } from '../auth/middleware.js';
 import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
-import { sendReply } from '../http/reply.js';
+import { clientGone, sendReply } from '../http/reply.js';
 import { route, type RouteContext, type RouteDef } from '../http/route.js';
 import { SSE_HEADERS, lastEventId, relaySse } from '../http/sse.js';
 
@@ -20,7 +20,7 @@ async function resume(ctx: RouteContext, seq: number): Promise<void> {
   if (!found) throw new RagError('STREAM_GONE', { seq });
   if (found.ended) {
     // The client saw the last event already: an empty, finished stream.
-    ctx.res.writeHead(200, SSE_HEADERS).end();
+    if (!clientGone(ctx.res)) ctx.res.writeHead(200, SSE_HEADERS).end();
     return;
   }
   await relaySse(ctx, found.streamId, seq);
@@ -36,7 +36,11 @@ async function complete(ctx: RouteContext, subject: string, body: Record<string,
   const request = { body: { ...body, stream }, params: { chat_id: String(ctx.req.params.chat_id) } };
   const reply = await ctx.deps.bus.request<{ stream_id?: string }>(subject, request, ctx.caller, stream ? undefined : ctx.deps.config.COMPLETION_TIMEOUT_MS);
   if (reply.code !== 0) return sendReply(ctx.res, 'R', reply);
-  if (stream) return relaySse(ctx, reply.data!.stream_id!);
+  if (stream) {
+    const streamId = reply.data?.stream_id;
+    if (typeof streamId !== 'string' || !streamId) throw new Error('dialog-svc started a streamed completion without a stream_id');
+    return relaySse(ctx, streamId);
+  }
   onResult(reply.data);
 }
 

@@ -1,1 +1,2 @@
 export { startGateway, type RunningGateway } from './gateway.js';
+export { allRoutes } from './routes/index.js';

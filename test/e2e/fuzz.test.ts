@@ -17,6 +17,7 @@ import net from 'node:net';
 import { allRoutes } from '@rag/gateway';
 import { startStack, signUp, type Stack } from '../support/stack.js';
 import { upload, waitForParsing } from '../support/documents.js';
+import { freePort } from '../support/nats-server.js';
 
 type User = Awaited<ReturnType<typeof signUp>>;
 
@@ -262,6 +263,7 @@ describe('fuzz: malformed requests through the gateway', () => {
   let fuzzer: User;
   const crashes: { kind: string; error: string; phase: string }[] = [];
   let phase = 'setup';
+  let metricsPort = 0;
   const onException = (err: Error) => crashes.push({ kind: 'uncaughtException', error: err.stack ?? String(err), phase });
   const onRejection = (err: unknown) => crashes.push({ kind: 'unhandledRejection', error: (err as Error)?.stack ?? String(err), phase });
   const snapshot: Record<string, unknown> = {};
@@ -292,7 +294,8 @@ describe('fuzz: malformed requests through the gateway', () => {
   before(async () => {
     process.on('uncaughtException', onException);
     process.on('unhandledRejection', onRejection);
-    stack = await startStack({ env: { JSON_MAX_DEPTH: String(MAX_DEPTH), BODY_READ_TIMEOUT_MS: '5000', STREAM_DETACH_GRACE_MS: '500', SSE_KEEPALIVE_MS: '1000' } });
+    metricsPort = await freePort();
+    stack = await startStack({ env: { JSON_MAX_DEPTH: String(MAX_DEPTH), BODY_READ_TIMEOUT_MS: '5000', STREAM_DETACH_GRACE_MS: '500', SSE_KEEPALIVE_MS: '1000', METRICS_PORT: String(metricsPort) } });
     victim = await signUp(stack.http);
     fuzzer = await signUp(stack.http);
     for (const [user, own] of [[victim, true], [fuzzer, false]] as const) {
@@ -419,6 +422,54 @@ describe('fuzz: malformed requests through the gateway', () => {
     for (const f of [...findings, ...inPhase.map((c) => `${c.kind}: ${c.error.split('\n').slice(0, 4).join(' | ')}`)]) t.diagnostic(`multipart finding (reported to the upload owner, not failing this test): ${f}`);
     // What is asserted here: the gateway answered each of them one way or another and is still up.
     assert.equal(outcomes.length, bodies.length);
+    assert.equal((await stack.http.get('/v1/system/ping')).text, 'pong');
+  });
+
+  test('clients that leave mid-request or mid-response (SSE streams, downloads, retrieval) leave nothing behind', async (t) => {
+    phase = 'aborts';
+    const rng = prng(SEED + 2);
+    const [, fuzzerDataset] = ids.datasetId;
+    const [, fuzzerDocument] = ids.documentId;
+    const [, fuzzerChat] = ids.chatId;
+    const requests = Array.from({ length: Math.max(100, PER_GROUP / 4) }, (_, i) => {
+      const which = i % 4;
+      if (which === 0) return { method: 'POST', path: `/api/v1/chats/${fuzzerChat}/completions`, body: JSON.stringify({ question: 'What keeps the gateway honest?', stream: true }) };
+      if (which === 1) return { method: 'POST', path: `/api/v1/chats_openai/${fuzzerChat}/chat/completions`, body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }) };
+      if (which === 2) return { method: 'GET', path: `/api/v1/datasets/${fuzzerDataset}/documents/${fuzzerDocument}` };
+      return { method: 'POST', path: '/api/v1/retrieval', body: JSON.stringify({ question: 'honest', dataset_ids: [fuzzerDataset] }) };
+    });
+    let aborted = 0;
+    let streams = 0;
+    await runPool(requests, 8, async (r) => {
+      const controller = new AbortController();
+      const delay = rng.int(60);
+      const timer = setTimeout(() => controller.abort(), delay);
+      try {
+        const res = await fetch(stack.baseUrl + r.path, { method: r.method, headers: { Authorization: fuzzer.bearer, 'Content-Type': 'application/json' }, body: r.body as never, signal: controller.signal });
+        if (res.headers.get('content-type')?.startsWith('text/event-stream')) streams++;
+        const reader = res.body?.getReader();
+        // Read one chunk at most, then walk away.
+        await reader?.read();
+        controller.abort();
+        aborted++;
+      } catch {
+        aborted++;
+      } finally {
+        clearTimeout(timer);
+      }
+    });
+    t.diagnostic(`${aborted} requests abandoned mid-way, ${streams} of them after their SSE stream had started`);
+    assert.ok(streams > 0, 'some clients left an answer stream that was relaying');
+    // Every relay ends once its client is gone: the open-streams gauge returns to zero.
+    const deadline = Date.now() + 15_000;
+    let open = -1;
+    for (;;) {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      open = Number(/^rag_sse_streams_open(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? NaN);
+      if (open === 0 || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(open, 0, 'no SSE relay is left open');
     assert.equal((await stack.http.get('/v1/system/ping')).text, 'pong');
   });
 

@@ -428,9 +428,16 @@ describe('fuzz: malformed requests through the gateway', () => {
   test('clients that leave mid-request or mid-response (SSE streams, downloads, retrieval) leave nothing behind', async (t) => {
     phase = 'aborts';
     const rng = prng(SEED + 2);
-    const [, fuzzerDataset] = ids.datasetId;
-    const [, fuzzerDocument] = ids.documentId;
-    const [, fuzzerChat] = ids.chatId;
+    // Fresh targets: the fuzz above may well have deleted the fuzzer's own dataset and chat.
+    const ds = await stack.http.post('/api/v1/datasets', { name: 'abandoned' }, fuzzer.bearer);
+    assert.equal(ds.body.code, 0, ds.text);
+    const fuzzerDataset = ds.body.data.id as string;
+    const up = await upload(stack.http, fuzzer.bearer, fuzzerDataset, [{ name: 'big.txt', data: Buffer.alloc(4 * 1024 * 1024, 0x62) }]);
+    assert.equal(up.body.code, 0, JSON.stringify(up.body));
+    const fuzzerDocument = up.body.data[0].id as string;
+    const chat = await stack.http.post('/api/v1/chats', { name: 'abandoned chat', dataset_ids: [] }, fuzzer.bearer);
+    assert.equal(chat.body.code, 0, chat.text);
+    const fuzzerChat = chat.body.data.id as string;
     const requests = Array.from({ length: Math.max(100, PER_GROUP / 4) }, (_, i) => {
       const which = i % 4;
       if (which === 0) return { method: 'POST', path: `/api/v1/chats/${fuzzerChat}/completions`, body: JSON.stringify({ question: 'What keeps the gateway honest?', stream: true }) };
@@ -442,8 +449,8 @@ describe('fuzz: malformed requests through the gateway', () => {
     let streams = 0;
     await runPool(requests, 8, async (r) => {
       const controller = new AbortController();
-      const delay = rng.int(60);
-      const timer = setTimeout(() => controller.abort(), delay);
+      // Half leave at a random moment (often before the answer starts), half right after its first bytes.
+      const timer = rng.chance(0.5) ? setTimeout(() => controller.abort(), rng.int(60)) : undefined;
       try {
         const res = await fetch(stack.baseUrl + r.path, { method: r.method, headers: { Authorization: fuzzer.bearer, 'Content-Type': 'application/json' }, body: r.body as never, signal: controller.signal });
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) streams++;

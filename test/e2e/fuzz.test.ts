@@ -66,7 +66,11 @@ const ARRAY_5000 = Array.from({ length: 5000 }, (_, i) => i);
 const JSON_300K = '{"a":"' + 'b'.repeat(300_000) + '"}';
 const HUGE_BODY = JSON.stringify({ name: 'y'.repeat(400_000), question: 'z'.repeat(100_000) });
 const OVER_LIMIT_BODY = JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) });
-const DEEP_BODIES = [0, 10, 1000, 200_000].map((extra) => '['.repeat(MAX_DEPTH + 1 + extra));
+/** Past the depth limit: valid JSON (an object whose field nests deeper and deeper) and unclosed brackets. */
+const DEEP_BODIES = [0, 10, 1000, 20_000, 200_000].flatMap((extra) => {
+  const n = MAX_DEPTH + extra;
+  return [`{"name":${'['.repeat(n)}${']'.repeat(n)},"question":${'{"a":'.repeat(Math.min(n, 50_000))}1${'}'.repeat(Math.min(n, 50_000))}}`, '['.repeat(n + 1)];
+});
 const UNDER_LIMIT_BODY = JSON.stringify({ name: nested(MAX_DEPTH - 2) });
 const NON_UTF8_BODY = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xff, 0xfe, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0x80]), Buffer.from('","question":"\u00e9"}')]);
 const BINARY_BODY = Buffer.from(Array.from({ length: 2000 }, (_, i) => (i * 131 + 7) % 256));

@@ -176,6 +176,13 @@ describe('the gateway process: internal metrics port, JWT secret rule', () => {
     }
   });
 
+  test('a body within the limit that grows past the NATS max_payload on its way (escaped form fields) answers the 413 envelope', async () => {
+    const user = await signUp(stack.http);
+    // 900 KB of form data whose 300,000 control characters JSON-escape to six bytes each: 1.8 MB on the bus.
+    const r = await stack.http.send('POST', '/api/v1/chats', { body: `name=${'%01'.repeat(300_000)}`, headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, auth: user.bearer });
+    assert.deepEqual(r.body, { code: 100, message: "<RequestEntityTooLarge '413: Request Entity Too Large'>", data: null });
+  });
+
   test('a metrics port that is taken stops the start with a message naming METRICS_PORT', async () => {
     const busy = net.createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));

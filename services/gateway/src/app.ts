@@ -148,10 +148,8 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) {
       // Half a response cannot become an error envelope: cut it, so the client sees it incomplete.
-      if (!res.writableEnded) {
-        logger.error({ err, request_id: req.requestId }, 'error after the response started');
-        res.destroy();
-      }
+      logger.error({ err, request_id: req.requestId }, 'error after the response started');
+      if (!res.writableEnded) res.destroy();
       return;
     }
     if (req.socket.destroyed) return; // the client is gone (e.g. it aborted its request body): nobody to answer

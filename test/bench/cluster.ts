@@ -49,7 +49,7 @@ function installExitHook(): void {
 export async function spawnChild(name: ServiceName, env: Record<string, string>, timeoutMs = 90_000): Promise<ChildService> {
   installExitHook();
   const port = await freePort();
-  const own = name === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { PROBE_PORT: String(port), PROBE_HOST: '127.0.0.1' };
+  const own = name === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0' } : { PROBE_PORT: String(port), PROBE_HOST: '127.0.0.1' };
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(ROOT, 'services', name, 'src', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, ...env, ...own },

@@ -21,7 +21,7 @@ export async function spawnService(service: 'gateway' | 'parse-worker' | 'docume
   const port = await freePort();
   const child = spawn(process.execPath, ['--conditions=development', '--import', 'tsx', path.join(root, 'services', service, 'src', 'main.ts')], {
     cwd: root,
-    env: { ...process.env, ...env, ...(service === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1' } : { PROBE_PORT: String(port), PROBE_HOST: '127.0.0.1' }), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
+    env: { ...process.env, ...env, ...(service === 'gateway' ? { PORT: String(port), HOST: '127.0.0.1', METRICS_PORT: '0' } : { PROBE_PORT: String(port), PROBE_HOST: '127.0.0.1' }), LOG_LEVEL: env.LOG_LEVEL ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -42,6 +42,7 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PORT: '0',
     HOST: '127.0.0.1',
+    METRICS_PORT: '0', // stacks run side by side: no fixed internal port
     PARSE_ACK_WAIT_MS: '4000',
     PARSE_HEARTBEAT_MS: '1000',
     // The scripted model server listens on 127.0.0.1: allowed by list, so model calls take the

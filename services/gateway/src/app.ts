@@ -9,6 +9,8 @@ import { PasswordDecoder } from './auth/password.js';
 import { ApiKeyRateLimiter } from './auth/rate-limit.js';
 import { LoginThrottle } from './auth/throttle.js';
 import { createBlobStore } from '@rag/blob-store';
+import { assertJsonDepth } from './http/body.js';
+import { readBody } from './http/read-body.js';
 import type { GatewayDeps, RouteContext, RouteDef } from './http/route.js';
 import { allRoutes } from './routes/index.js';
 
@@ -23,6 +25,37 @@ declare module 'express-serve-static-core' {
 }
 
 const isMultipart = (req: Request) => (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/');
+
+/** nats.js `ErrorCode.MaxPayloadExceeded`: a message over the server's max_payload (the gateway does not depend on nats.js itself). */
+const NATS_MAX_PAYLOAD_EXCEEDED = 'MAX_PAYLOAD_EXCEEDED';
+
+/** Room the bus request needs besides the body: `{body, params}`, the caller and trace headers. */
+const BUS_ENVELOPE_BYTES = 16 * 1024;
+
+/** Werkzeug's names of the HTTP errors a request can meet before its handler (CONTRACT §1.1: HTTP 200, code 100). */
+const HTTP_ERROR_NAMES: Record<number, string> = {
+  400: "<BadRequest '400: Bad Request'>",
+  408: "<RequestTimeout '408: Request Timeout'>",
+  413: "<RequestEntityTooLarge '413: Request Entity Too Large'>",
+  414: "<RequestURITooLarge '414: Request URI Too Large'>",
+  415: "<UnsupportedMediaType '415: Unsupported Media Type'>",
+  431: "<RequestHeaderFieldsTooLarge '431: Request Header Fields Too Large'>",
+};
+
+/** A request id from the client, kept only when it is a plain token (it is echoed in a header and in logs). */
+function clientRequestId(value: string | string[] | undefined): string | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  return raw && /^[\w.:@/+=-]{1,64}$/.test(raw) ? raw : undefined;
+}
+
+/** `decodeURIComponent` that keeps a malformed escape (`%zz`) as it is instead of throwing. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
 
 /** Builds the express application: middleware, every contract route, 404/405 and the error handler. */
 export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logger; metrics: Metrics; jwtSecret: string; isReady: GatewayDeps['isReady'] }): express.Express {
@@ -57,7 +90,7 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
   app.set('trust proxy', config.TRUST_PROXY);
 
   app.use((req, res, next) => {
-    req.requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || newRequestId();
+    req.requestId = clientRequestId(req.headers['x-request-id']) ?? newRequestId();
     res.setHeader('X-Request-Id', req.requestId);
     res.setHeader('Access-Control-Allow-Origin', config.CORS_ORIGIN);
     res.setHeader('Access-Control-Expose-Headers', 'Authorization, X-Request-Id');
@@ -74,7 +107,8 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
     });
     if (req.method === 'OPTIONS') {
       res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', (req.headers['access-control-request-headers'] as string | undefined) ?? 'Authorization, Content-Type');
+      const asked = req.headers['access-control-request-headers'];
+      res.setHeader('Access-Control-Allow-Headers', typeof asked === 'string' && /^[\w\-, ]{1,1024}$/.test(asked) ? asked : 'Authorization, Content-Type');
       res.setHeader('Access-Control-Max-Age', '86400');
       res.status(200).end();
       return;
@@ -82,17 +116,17 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
     next();
   });
 
-  app.use(express.raw({ type: (req) => !isMultipart(req as Request), limit: config.BODY_LIMIT }));
+  // Non-multipart bodies travel in one NATS message: bounded by what the bus carries, and read with a timeout.
+  const maxPayload = bus.nc.info?.max_payload ?? 1024 * 1024;
+  const bodyLimit = Math.max(1024, Math.min(config.JSON_BODY_MAX_BYTES, maxPayload - BUS_ENVELOPE_BYTES));
+  app.use(readBody({ limit: bodyLimit, timeoutMs: config.BODY_READ_TIMEOUT_MS, skip: isMultipart }));
 
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
     const state = await deps.isReady();
     res.status(state.nats ? 200 : 503).json({ status: state.nats ? 'ok' : 'not ready', ...state });
   });
-  app.get('/metrics', async (_req, res) => {
-    res.setHeader('Content-Type', metrics.registry.contentType);
-    res.send(await metrics.registry.metrics());
-  });
+  // /metrics is not here: it is served on the internal METRICS_PORT listener (gateway.ts).
 
   const routes = allRoutes();
   for (const def of routes) {
@@ -101,6 +135,7 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
       req.routeLabel = def.path;
       const ctx: RouteContext = { req, res, deps, requestId: req.requestId, principal: undefined, caller: { tenantId: '', userId: '', tenantIds: [], requestId: req.requestId } };
       try {
+        assertJsonDepth(req, config.JSON_MAX_DEPTH);
         if (def.auth !== 'none') {
           const principal = def.auth === 'apikey' ? await authenticateApiKey(ctx) : await authenticateWeb(ctx);
           if (!principal) return;
@@ -116,7 +151,7 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
     });
   }
 
-  const matchers = routes.map((r) => ({ method: r.method, test: match(r.path, { decode: decodeURIComponent, end: true, trailing: true }) }));
+  const matchers = routes.map((r) => ({ method: r.method, test: match(r.path, { decode: safeDecode, end: true, trailing: true }) }));
   app.use((req, res) => {
     if (matchers.some((m) => m.test(req.path))) {
       req.routeLabel = 'method_not_allowed';
@@ -128,19 +163,22 @@ export function createApp(opts: { bus: Bus; config: GatewayConfig; logger: Logge
 
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) {
+      // Half a response cannot become an error envelope: cut it, so the client sees it incomplete.
       logger.error({ err, request_id: req.requestId }, 'error after the response started');
-      res.end();
+      if (!res.writableEnded) res.destroy();
       return;
     }
+    if (req.socket.destroyed) return; // the client is gone (e.g. it aborted its request body): nobody to answer
     const envelope = (err as { envelope?: string }).envelope ?? 'J';
     if (isRagError(err)) {
       if (err.code === 100 || envelope === 'J') res.json(jsonEnvelope(err.code, err.message, err.data ?? null));
       else res.json({ code: err.code, message: err.message });
       return;
     }
-    const status = (err as { status?: number; type?: string }).status;
-    if (status === 413) return void res.json(jsonEnvelope(100, "<RequestEntityTooLarge '413: Request Entity Too Large'>", null));
-    if (status === 400) return void res.json(jsonEnvelope(100, "<BadRequest '400: Bad Request'>", null));
+    // A body that grew past the bus limit on its way (re-encoded form fields, invalid UTF-8): too large all the same.
+    if ((err as { code?: string }).code === NATS_MAX_PAYLOAD_EXCEEDED) return void res.json(jsonEnvelope(100, HTTP_ERROR_NAMES[413]!, null));
+    const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+    if (status !== undefined && status >= 400 && status < 500) return void res.json(jsonEnvelope(100, HTTP_ERROR_NAMES[status] ?? HTTP_ERROR_NAMES[400]!, null));
     logger.error({ err, request_id: req.requestId }, 'unhandled error');
     res.json(jsonEnvelope(100, exceptionRepr(err), null));
   });

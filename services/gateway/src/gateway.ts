@@ -1,27 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { Bus, commonConfig, natsConnectOptions, createLogger, createMetrics, defineConfig, startTracing, stopTracing } from '@rag/platform';
+import { Bus, ConfigError, commonConfig, natsConnectOptions, createLogger, createMetrics, defineConfig, listenInternal, startTracing, stopTracing } from '@rag/platform';
 import { createApp, type GatewayConfig } from './app.js';
 import { gatewayConfig } from './config.js';
+import { resolveJwtSecret } from './jwt-secret.js';
 
 export interface RunningGateway {
   port: number;
+  /** The internal /metrics listener's port; undefined when METRICS_PORT=0. */
+  metricsPort: number | undefined;
   stop(): Promise<void>;
 }
 
-/** The JWT secret: configured, or generated once and kept in DATA_DIR so restarts keep sessions. */
-function jwtSecret(config: GatewayConfig): string {
-  if (config.JWT_SECRET) return config.JWT_SECRET;
-  const file = path.resolve(config.DATA_DIR, 'secrets', 'jwt.key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(path.dirname(file), { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
-  return secret;
+export function loadGatewayConfig(source: Record<string, string | undefined>): GatewayConfig {
+  const config: GatewayConfig = defineConfig({ ...commonConfig, ...gatewayConfig }).load(source);
+  if (config.REQUEST_TIMEOUT_MS && config.HEADERS_TIMEOUT_MS > config.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`Invalid configuration:\n  HEADERS_TIMEOUT_MS (${config.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${config.REQUEST_TIMEOUT_MS})`);
+  }
+  if (config.METRICS_PORT && config.METRICS_PORT === config.PORT) {
+    throw new ConfigError(`Invalid configuration:\n  METRICS_PORT must differ from PORT (${config.PORT}): metrics are not served on the public API port`);
+  }
+  return config;
 }
 
 /** Under `make up`, the services the launcher restarted after a crash (shown by /readyz; they do not make it fail). */
@@ -35,7 +35,8 @@ async function launcherRestarts(file: string | undefined): Promise<{ restarts?: 
 }
 
 export async function startGateway(source: Record<string, string | undefined> = process.env): Promise<RunningGateway> {
-  const config: GatewayConfig = defineConfig({ ...commonConfig, ...gatewayConfig }).load(source);
+  const config = loadGatewayConfig(source);
+  const jwtSecret = resolveJwtSecret(config);
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const metrics = createMetrics('gateway');
   startTracing('gateway', config.OTEL_EXPORTER_OTLP_ENDPOINT);
@@ -48,15 +49,29 @@ export async function startGateway(source: Record<string, string | undefined> = 
   });
   let ready = true;
   const isReady = async () => Object.assign({ nats: ready && bus.isConnected() }, await launcherRestarts(config.LAUNCHER_STATUS_FILE));
-  const app = createApp({ bus, config, logger, metrics, jwtSecret: jwtSecret(config), isReady });
+  const app = createApp({ bus, config, logger, metrics, jwtSecret, isReady });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
-  server.keepAliveTimeout = 65_000; // longer than common ingress idle timeouts
-  server.requestTimeout = 0; // uploads and streams may run long; the bus bounds each call
+  // Slow clients hold nothing for long: headers, then the whole request (uploads included) are
+  // bounded; non-multipart bodies have their own, shorter read timeout (read-body.ts). Responses
+  // (SSE, downloads) are not bounded here: a stalled reader is cut by RESPONSE_STALL_TIMEOUT_MS.
+  server.headersTimeout = config.HEADERS_TIMEOUT_MS;
+  server.requestTimeout = config.REQUEST_TIMEOUT_MS;
+  server.keepAliveTimeout = config.KEEP_ALIVE_TIMEOUT_MS;
   const port = (server.address() as AddressInfo).port;
-  logger.info({ port }, 'gateway listening');
+  let internal: Awaited<ReturnType<typeof listenInternal>> | undefined;
+  if (config.METRICS_PORT) {
+    try {
+      internal = await listenInternal(config.METRICS_HOST, config.METRICS_PORT, metrics, async () => (await isReady()).nats);
+    } catch (err) {
+      server.close();
+      await bus.drain();
+      throw new ConfigError(`METRICS_PORT ${config.METRICS_PORT} on ${config.METRICS_HOST} cannot be opened (${(err as Error).message}); set another port, or 0 to turn the metrics listener off`);
+    }
+  }
+  logger.info({ port, metrics_port: internal?.port }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -74,8 +89,9 @@ export async function startGateway(source: Record<string, string | undefined> = 
         server.closeIdleConnections();
       });
       await bus.drain();
+      await new Promise<void>((resolve) => (internal ? internal.server.close(() => resolve()) : resolve()));
       await stopTracing();
       logger.info('gateway stopped');
     })());
-  return { port, stop };
+  return { port, metricsPort: internal?.port, stop };
 }

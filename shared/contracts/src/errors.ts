@@ -16,6 +16,8 @@ export const ErrorRegistry = {
   SERVICE_TIMEOUT: { code: RetCode.EXCEPTION_ERROR, template: "TimeoutError('{service} did not answer within {ms} ms')" },
   BUS_REQUEST_MALFORMED: { code: RetCode.ARGUMENT_ERROR, template: 'Malformed request to {subject}: {reason}' },
   BUS_REPLY_MALFORMED: { code: RetCode.EXCEPTION_ERROR, template: "ValueError('{service} sent a malformed reply: {reason}')" },
+  // the gateway's edge (bounded request bodies)
+  JSON_TOO_DEEP: { code: RetCode.ARGUMENT_ERROR, template: 'The JSON body is nested more than {limit} levels deep.' },
   // auth: /api/v1 API-key routes (§3.4)
   AUTH_EMPTY: { code: RetCode.SUCCESS, template: '`Authorization` can\'t be empty' },
   AUTH_FORMAT: { code: RetCode.SUCCESS, template: 'Please check your authorization format.' },
@@ -188,8 +190,18 @@ export function isRagError(value: unknown): value is RagError {
 /** Python-style repr of an unexpected exception, as the contract's code-100 answers show it. */
 export function exceptionRepr(err: unknown): string {
   if (err instanceof Error) {
-    const quoted = err.message.includes("'") && !err.message.includes('"') ? `"${err.message}"` : `'${err.message}'`;
-    return `${err.name === 'Error' ? 'Exception' : err.name}(${quoted})`;
+    const message = typeof err.message === 'string' ? err.message : safeString(err.message);
+    const quoted = message.includes("'") && !message.includes('"') ? `"${message}"` : `'${message}'`;
+    return `${err.name === 'Error' || typeof err.name !== 'string' ? 'Exception' : err.name}(${quoted})`;
   }
-  return `Exception('${String(err)}')`;
+  return `Exception('${safeString(err)}')`;
+}
+
+/** `String(x)` that cannot throw (an object whose toString throws or is missing). */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }

@@ -79,3 +79,12 @@ test('python repr of values', () => {
   assert.equal(pythonRepr({ a: [1, true, null, 'x'] }), "{'a': [1, True, None, 'x']}");
   assert.equal(pythonRepr(3.14), '3.14');
 });
+
+test('pythonRepr is bounded: values nested past REPR_MAX_DEPTH read [...] / {...} instead of overflowing the stack', () => {
+  let deep: unknown = 1;
+  for (let i = 0; i < 100_000; i++) deep = i % 2 ? [deep] : { a: deep };
+  const text = pythonRepr(deep);
+  assert.ok(text.includes('...'));
+  assert.ok(text.length < 2000, `${text.length} characters`);
+  assert.equal(pythonRepr([[1, { b: [2] }]]), "[[1, {'b': [2]}]]", 'shallow values read as before');
+});

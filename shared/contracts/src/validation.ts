@@ -98,15 +98,23 @@ function compile(schema: TSchema): ValidateFunction {
   return fn;
 }
 
-/** Python `str()` of a JSON value, as pydantic shows the offending input. */
-export function pythonRepr(value: unknown, top = true): string {
+/** Nesting past which `pythonRepr` writes `...` (as Python's reprlib does) instead of recursing. */
+export const REPR_MAX_DEPTH = 100;
+
+/**
+ * Python `str()` of a JSON value, as pydantic shows the offending input. Bounded: containers nested
+ * deeper than REPR_MAX_DEPTH read `[...]`/`{...}`, so no value can overflow the stack here.
+ */
+export function pythonRepr(value: unknown, top = true, depth = 0): string {
   if (value === null || value === undefined) return 'None';
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number') return Number.isInteger(value) && Object.is(value, -0) ? '-0.0' : String(value);
   if (typeof value === 'string') return top ? value : `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-  if (Array.isArray(value)) return `[${value.map((v) => pythonRepr(v, false)).join(', ')}]`;
-  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonRepr(k, false)}: ${pythonRepr(v, false)}`).join(', ')}}`;
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return depth >= REPR_MAX_DEPTH ? '[...]' : `[${value.map((v) => pythonRepr(v, false, depth + 1)).join(', ')}]`;
+  if (depth >= REPR_MAX_DEPTH) return '{...}';
+  return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonRepr(k, false)}: ${pythonRepr(v, false, depth + 1)}`).join(', ')}}`;
 }
 
 export function formatFieldErrors(errors: FieldError[]): string {

@@ -77,7 +77,7 @@ export async function startService<S extends ConfigSpec>(def: ServiceDefinition<
   let ready = true;
 
   const hasDb = def.migrations !== false;
-  const probe = base.PROBE_PORT ? await listenProbe(base.PROBE_HOST, base.PROBE_PORT, metrics, async () => ready && bus.isConnected() && (!hasDb || (await dbAlive(db)))) : undefined;
+  const probe = base.PROBE_PORT ? await listenInternal(base.PROBE_HOST, base.PROBE_PORT, metrics, async () => ready && bus.isConnected() && (!hasDb || (await dbAlive(db)))) : undefined;
   logger.info({ subjects: Object.keys(handlers).length, probe: probe?.port }, `${def.name} ready`);
 
   let stopping: Promise<void> | undefined;
@@ -117,19 +117,33 @@ async function dbAlive(db: Knex): Promise<boolean> {
   }
 }
 
-async function listenProbe(host: string, port: number, metrics: Metrics, isReady: () => Promise<boolean>): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer(async (req, res) => {
-    if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
-    if (req.url === '/readyz') {
-      const ok = await isReady();
-      return void res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'not ready' }));
-    }
-    if (req.url === '/metrics') {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      return void res.end(await metrics.registry.metrics());
-    }
-    res.writeHead(404).end();
+/**
+ * The internal listener of a process: `/healthz` (liveness), `/readyz` (readiness) and `/metrics`
+ * (Prometheus). Services open it on PROBE_PORT, the gateway on METRICS_PORT, so metrics are never
+ * served on a public port. A failing check answers 503/500; it never throws out of the handler.
+ */
+export async function listenInternal(host: string, port: number, metrics: Metrics, isReady: () => Promise<boolean>): Promise<{ server: http.Server; port: number }> {
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? '').split('?')[0];
+    const answer = async () => {
+      if (pathname === '/healthz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      if (pathname === '/readyz') {
+        const ok = await isReady().catch(() => false);
+        return void res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: ok ? 'ok' : 'not ready' }));
+      }
+      if (pathname === '/metrics') {
+        const text = await metrics.registry.metrics();
+        return void res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text);
+      }
+      res.writeHead(404).end();
+    };
+    answer().catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
   });
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 5_000;
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, resolve));
   return { server, port: (server.address() as AddressInfo).port };
 }

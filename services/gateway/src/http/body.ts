@@ -20,6 +20,37 @@ function mimeType(req: Request): string {
 }
 
 /**
+ * Whether JSON text nests arrays/objects deeper than `limit` (brackets inside strings do not count).
+ * One pass over the text, without recursion, before any parse: a body of ten thousand `[` would
+ * otherwise parse fine and then overflow the stack of the first recursive walk over it
+ * (`JSON.stringify` on its way to the bus, a Python repr in a service).
+ */
+export function jsonNestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Refuses a JSON body nested deeper than `limit` (code 101, JSON_TOO_DEEP). app.ts runs it before
+ * every route, so every parse below (lenient, strict, or-empty) only ever sees bounded values.
+ */
+export function assertJsonDepth(req: Request, limit: number): void {
+  if (!mimeType(req).includes('json')) return;
+  if (jsonNestsDeeperThan(rawText(req), limit)) throw new RagError('JSON_TOO_DEEP', { limit });
+}
+
+/**
  * The lenient body of most handlers (§1.4): empty → {}; JSON content types parsed (bad JSON,
  * strings and arrays raise the code-100 answers RAGFlow gives); any other type → form fields.
  */

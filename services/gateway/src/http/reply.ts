@@ -24,3 +24,40 @@ export function sendReply(res: Response, kind: EnvelopeKind, reply: BusReply): v
   }
   res.json(reply.data === undefined ? { code: reply.code, message: reply.message ?? 'Error' } : jsonEnvelope(reply.code, reply.message, reply.data));
 }
+
+/** Whether the client of a response is gone (its connection closed or the response destroyed). */
+export function clientGone(res: Response): boolean {
+  return res.destroyed || res.socket === null || res.socket.destroyed;
+}
+
+/**
+ * Cuts a streamed response (SSE, a download) whose client has read nothing for `ms`: while the
+ * socket's buffer stays full and no 'drain' comes, the gateway would otherwise hold the stream, its
+ * consumer and its memory forever. Returns the function that stops watching.
+ */
+export function closeWhenStalled(res: Response, ms: number): () => void {
+  let progress = Date.now();
+  const onDrain = () => (progress = Date.now());
+  res.on('drain', onDrain);
+  const timer = setInterval(() => {
+    if (!res.writableNeedDrain) progress = Date.now();
+    else if (Date.now() - progress >= ms) res.destroy();
+  }, Math.max(50, Math.min(1000, Math.floor(ms / 4))));
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    res.off('drain', onDrain);
+  };
+}
+
+/** Resolves once the response can take more data, or its client is gone. */
+export function drained(res: Response): Promise<void> {
+  if (clientGone(res) || !res.writableNeedDrain) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done).off('close', done);
+      resolve();
+    };
+    res.once('drain', done).once('close', done);
+  });
+}

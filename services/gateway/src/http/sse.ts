@@ -1,4 +1,5 @@
-import { publishAnswerControl, relayAnswer } from '@rag/platform';
+import { publishAnswerControl, relayAnswer, type AnswerControl } from '@rag/platform';
+import { clientGone, closeWhenStalled, drained } from './reply.js';
 import type { RouteContext } from './route.js';
 
 export const SSE_HEADERS = {
@@ -8,15 +9,29 @@ export const SSE_HEADERS = {
   'X-Accel-Buffering': 'no',
 } as const;
 
+/** Tells the producers that a client left or came back; a bus already closing (shutdown) is not worth an error. */
+function announce(ctx: RouteContext, kind: AnswerControl, streamId: string): void {
+  try {
+    publishAnswerControl(ctx.deps.bus, kind, streamId);
+  } catch (err) {
+    ctx.deps.logger.warn({ err, stream_id: streamId, request_id: ctx.requestId }, 'could not announce an answer stream change');
+  }
+}
+
 /**
  * Relays one answer's deltas from JetStream to the client as Server-Sent Events, `id:` = the
  * stream sequence so that a reconnect with `Last-Event-ID` (to this or any gateway) resumes
  * exactly after the last event seen. Silence is filled with keep-alive comments. A client that
- * goes away before the end is reported to the producer, which cancels the model call unless the
- * client re-attaches within its grace period.
+ * goes away before the end (or stops reading for RESPONSE_STALL_TIMEOUT_MS) is reported to the
+ * producer, which cancels the model call unless the client re-attaches within its grace period.
  */
 export async function relaySse(ctx: RouteContext, streamId: string, afterSeq?: number): Promise<void> {
-  const { req, res, deps } = ctx;
+  const { res, deps } = ctx;
+  if (clientGone(res)) {
+    // Gone while the completion was being started: nothing to relay to.
+    announce(ctx, 'detach', streamId);
+    return;
+  }
   res.writeHead(200, SSE_HEADERS);
   res.flushHeaders();
   const gauge = deps.metrics.sseOpen;
@@ -25,38 +40,41 @@ export async function relaySse(ctx: RouteContext, streamId: string, afterSeq?: n
   let finished = false;
   let lastWrite = Date.now();
   const keepAlive = setInterval(() => {
-    if (Date.now() - lastWrite >= deps.config.SSE_KEEPALIVE_MS) {
+    if (Date.now() - lastWrite >= deps.config.SSE_KEEPALIVE_MS && !clientGone(res)) {
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();
     }
   }, Math.max(250, Math.floor(deps.config.SSE_KEEPALIVE_MS / 2)));
+  const stopStallGuard = closeWhenStalled(res, deps.config.RESPONSE_STALL_TIMEOUT_MS);
   const onClose = () => {
     if (finished) return;
     abort.abort();
-    publishAnswerControl(deps.bus, 'detach', streamId);
+    announce(ctx, 'detach', streamId);
   };
   res.on('close', onClose);
-  if (afterSeq !== undefined) publishAnswerControl(deps.bus, 'attach', streamId);
+  if (afterSeq !== undefined) announce(ctx, 'attach', streamId);
   try {
     for await (const delta of relayAnswer(deps.bus, streamId, { ...(afterSeq !== undefined ? { afterSeq } : {}), signal: abort.signal })) {
-      const ok = res.write(`id:${delta.seq}\ndata:${delta.payload}\n\n`);
+      if (abort.signal.aborted) break;
+      res.write(`id:${delta.seq}\ndata:${delta.payload}\n\n`);
       lastWrite = Date.now();
       if (delta.last) finished = true;
-      if (!ok && !finished) await new Promise<void>((resolve) => res.once('drain', resolve).once('close', resolve));
+      if (!finished) await drained(res);
       if (abort.signal.aborted) break;
     }
   } finally {
     clearInterval(keepAlive);
+    stopStallGuard();
     res.off('close', onClose);
     gauge.dec();
-    if (!res.writableEnded) res.end();
+    if (!res.writableEnded && !clientGone(res)) res.end();
   }
 }
 
-/** `Last-Event-ID` as a stream sequence, when the client sent one. */
+/** `Last-Event-ID` as a stream sequence, when the client sent one (anything else starts a new answer). */
 export function lastEventId(ctx: RouteContext): number | undefined {
   const raw = ctx.req.headers['last-event-id'];
-  const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim());
+  const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (!value || !/^\d+$/.test(value)) return undefined;
+  return Number(value);
 }

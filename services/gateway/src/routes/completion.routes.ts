@@ -2,7 +2,7 @@ import { RagError, StreamStarted, Subjects, checkMessage } from '@rag/contracts'
 import { locateAnswer } from '@rag/platform';
 import { authenticateApiKey } from '../auth/middleware.js';
 import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
-import { sendReply } from '../http/reply.js';
+import { clientGone, sendReply } from '../http/reply.js';
 import { route, type RouteContext, type RouteDef } from '../http/route.js';
 import { SSE_HEADERS, lastEventId, relaySse } from '../http/sse.js';
 
@@ -20,7 +20,7 @@ async function resume(ctx: RouteContext, seq: number): Promise<void> {
   if (!found) throw new RagError('STREAM_GONE', { seq });
   if (found.ended) {
     // The client saw the last event already: an empty, finished stream.
-    ctx.res.writeHead(200, SSE_HEADERS).end();
+    if (!clientGone(ctx.res)) ctx.res.writeHead(200, SSE_HEADERS).end();
     return;
   }
   await relaySse(ctx, found.streamId, seq);

@@ -1,9 +1,10 @@
 import { RagError, Subjects, jsonEnvelope } from '@rag/contracts';
 import { lenientBody, lenientBodyOrEmpty, requireFields } from '../http/body.js';
 import { storeUploadParts } from '../http/multipart.js';
-import { sendReply } from '../http/reply.js';
+import { clientGone, closeWhenStalled, sendReply } from '../http/reply.js';
 import { forward, pathParams, route, type RouteContext, type RouteDef } from '../http/route.js';
 import type { Request } from 'express';
+import { pipeline } from 'node:stream/promises';
 
 /** Every value of every query parameter (documents filter on repeated `suffix` and `run`). */
 function queryMulti(req: Request): Record<string, string[]> {
@@ -47,14 +48,22 @@ async function download(ctx: RouteContext): Promise<void> {
   const { bucket, key, name } = reply.data;
   const stream = await ctx.deps.blobs.getStream(bucket, key);
   if (!stream) return void ctx.res.json({ code: 102, message: 'This file is empty.' });
+  // A name with a lone surrogate (a rename can store one) must not make encodeURIComponent throw.
+  const encoded = encodeURIComponent(String(name).replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
   ctx.res.setHeader('Content-Type', 'application/octet-stream');
-  ctx.res.setHeader('Content-Disposition', `attachment; filename=${encodeURIComponent(name)}; filename*=UTF-8''${encodeURIComponent(name)}`);
-  await new Promise<void>((resolve, reject) => {
-    stream.on('error', reject);
-    ctx.res.on('finish', resolve);
-    ctx.res.on('close', resolve);
-    stream.pipe(ctx.res);
-  });
+  ctx.res.setHeader('Content-Disposition', `attachment; filename=${encoded}; filename*=UTF-8''${encoded}`);
+  // pipeline closes the file when the client leaves, and cuts the response when the file fails
+  // mid-way (a truncated download must not look complete); a client that stops reading is cut too.
+  const stopStallGuard = closeWhenStalled(ctx.res, ctx.deps.config.RESPONSE_STALL_TIMEOUT_MS);
+  try {
+    await pipeline(stream, ctx.res);
+  } catch (err) {
+    if (clientGone(ctx.res) && (err as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') return; // the client left
+    ctx.deps.logger.warn({ err, request_id: ctx.requestId, bucket, key }, 'download failed mid-way');
+    if (!ctx.res.headersSent) throw err;
+  } finally {
+    stopStallGuard();
+  }
 }
 
 /**

@@ -164,7 +164,7 @@ function subjectsUsedBy(service: string): string[] {
         }
         // The answer-control helpers of shared/platform name their subjects by kind.
         const text = readFileSync(full, 'utf8');
-        for (const m of text.matchAll(/publishAnswerControl\([^,]+,\s*'(detach|attach)'/g)) found.add(Subjects.answer[m[1] as 'detach' | 'attach']);
+        if (text.includes('publishAnswerControl(')) for (const m of text.matchAll(/'(detach|attach)'/g)) found.add(Subjects.answer[m[1] as 'detach' | 'attach']);
         if (text.includes('subscribeAnswerControl(')) for (const s of Object.values(Subjects.answer)) found.add(s);
       }
     }

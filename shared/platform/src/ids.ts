@@ -29,6 +29,14 @@ export function uuid1(): string {
   );
 }
 
+/**
+ * 32 hex characters of a cryptographic random source: the shape of a uuid1 hex id, for secrets
+ * (login access tokens) that must not be guessable from ids the caller has seen.
+ */
+export function randomHexId(): string {
+  return randomBytes(16).toString('hex');
+}
+
 /** `Mon, 28 Apr 2025 18:40:41 GMT`: how RAGFlow serialises its datetime columns. */
 export function httpDate(ms: number): string {
   return new Date(ms).toUTCString();

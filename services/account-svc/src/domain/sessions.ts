@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { EventTypes, RagError, pythonRepr } from '@rag/contracts';
-import { uuid1, type PasswordParams } from '@rag/platform';
+import { randomHexId, type PasswordParams } from '@rag/platform';
 import type { UserRepository } from '../data/user.repository.js';
 import type { PasswordHasher } from './password.js';
 import type { SignedInUser } from './users.js';
@@ -48,7 +48,7 @@ export class SessionService {
 
     // A new login retires the previous token (one session per user, as upstream); the event makes
     // the gateways drop what they cached for it before this reply arrives.
-    const accessToken = uuid1();
+    const accessToken = randomHexId();
     const at = now();
     await this.users.update(user.id, { access_token: accessToken, update_time: at }, [{ type: EventTypes.userLoggedOut, tenantId: user.id, data: { user_id: user.id, reason: 'new_login' } }]);
     await this.events.flush();

@@ -1,5 +1,5 @@
 import { EventTypes, RagError, type UserRow } from '@rag/contracts';
-import { uuid1 } from '@rag/platform';
+import { randomHexId, uuid1 } from '@rag/platform';
 import { DuplicateEmailError, type UserPatch, type UserRecord, type UserRepository } from '../data/user.repository.js';
 import type { PasswordHasher } from './password.js';
 import { fieldError, isValidEmail, requireString } from './field-rules.js';
@@ -41,7 +41,7 @@ export class UserService {
 
     const at = now();
     const id = uuid1();
-    const accessToken = uuid1();
+    const accessToken = randomHexId();
     const user: UserRecord = {
       id,
       email,

@@ -5,16 +5,15 @@
  *
  *   node --conditions=development --import tsx scripts/gen-config-docs.ts [--check]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ROOT, runDocGenerator } from './generated-doc.js';
 import { blobStoreConfig } from '@rag/blob-store';
 import { commonConfig, databaseConfig, env, type ConfigSpec, type Spec } from '@rag/platform';
 import { SERVICES, launcherConfig } from '@rag/launcher';
 import { gatewayConfig } from '../services/gateway/src/config.js';
 import { benchConfig } from '../test/bench/config.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 export const DOC_PATH = path.join(ROOT, 'docs', 'configuration.md');
 
 /**
@@ -143,17 +142,4 @@ export async function renderConfigDocs(): Promise<string> {
   return parts.join('\n') + '\n';
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const text = await renderConfigDocs();
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(DOC_PATH, 'utf8');
-    if (current !== text) {
-      console.error(`${path.relative(ROOT, DOC_PATH)} is stale: run make docs`);
-      process.exit(1);
-    }
-    console.log(`${path.relative(ROOT, DOC_PATH)} is up to date`);
-  } else {
-    writeFileSync(DOC_PATH, text);
-    console.log(`wrote ${path.relative(ROOT, DOC_PATH)}`);
-  }
-}
+await runDocGenerator(import.meta.url, DOC_PATH, renderConfigDocs);

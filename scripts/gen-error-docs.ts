@@ -6,12 +6,12 @@
  *
  *   node --conditions=development --import tsx scripts/gen-error-docs.ts [--check]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ROOT, runDocGenerator } from './generated-doc.js';
 import { ErrorRegistry, RetCode, type ErrorKey } from '@rag/contracts';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 export const ERRORS_DOC_PATH = path.join(ROOT, 'docs', 'errors.md');
 /** Where the registry is written; its `// section` comments become the doc's headings. */
 export const REGISTRY_SOURCE = path.join(ROOT, 'shared', 'contracts', 'src', 'errors.ts');
@@ -89,23 +89,4 @@ export function renderErrorDocs(source?: string): string {
   return parts.join('\n') + '\n';
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const text = renderErrorDocs();
-  const rel = path.relative(ROOT, ERRORS_DOC_PATH);
-  if (process.argv.includes('--check')) {
-    let current = '';
-    try {
-      current = readFileSync(ERRORS_DOC_PATH, 'utf8');
-    } catch {
-      /* missing: stale */
-    }
-    if (current !== text) {
-      console.error(`${rel} is stale: run make docs`);
-      process.exit(1);
-    }
-    console.log(`${rel} is up to date`);
-  } else {
-    writeFileSync(ERRORS_DOC_PATH, text);
-    console.log(`wrote ${rel}`);
-  }
-}
+await runDocGenerator(import.meta.url, ERRORS_DOC_PATH, renderErrorDocs);

@@ -7,6 +7,7 @@ import { accountService } from '@rag/account-svc';
 import { datasetService } from '@rag/dataset-svc';
 import { documentService } from '@rag/document-svc';
 import { dialogService } from '@rag/dialog-svc';
+import { canvasService } from '@rag/canvas-svc';
 import { parseWorkerService } from '@rag/parse-worker';
 import { startGateway, type RunningGateway } from '@rag/gateway';
 import { startNatsServer, type NatsServer } from './nats-server.js';
@@ -56,6 +57,7 @@ export async function startStack(opts: { db?: 'sqlite' | 'mariadb'; env?: Record
   // withoutDocumentSvc: the test runs document-svc as its own process (to SIGKILL it).
   if (!opts.withoutDocumentSvc) services.push(await startService(documentService, envFor(BusUsers.document)));
   services.push(await startService(dialogService, envFor(BusUsers.dialog)));
+  services.push(await startService(canvasService, envFor(BusUsers.canvas)));
   for (let i = 0; i < (opts.workers ?? 1); i++) services.push(await startService(parseWorkerService, envFor(BusUsers.parseWorker)));
   const gateway = await startGateway(envFor(BusUsers.gateway));
   const baseUrl = `http://127.0.0.1:${gateway.port}`;

@@ -354,7 +354,7 @@ test('findExecutable resolves names on PATH and paths as given', () => {
 test('make up runs every service, document-svc before parse-worker (it creates the work queue) and the gateway last', () => {
   assert.deepEqual(
     SERVICES.map((s) => s.name),
-    [ServiceNames.account, ServiceNames.dataset, ServiceNames.document, ServiceNames.dialog, ServiceNames.parseWorker, 'gateway'],
+    [ServiceNames.account, ServiceNames.dataset, ServiceNames.document, ServiceNames.dialog, ServiceNames.canvas, ServiceNames.parseWorker, 'gateway'],
   );
   assert.deepEqual(
     SERVICES.filter((s) => s.http).map((s) => s.name),

@@ -21,7 +21,7 @@ export interface ServiceEntry {
  * a stopped service. document-svc comes before parse-worker because it creates the PARSE_TASKS
  * stream and the durable consumer the workers pull from; parse-worker answers no request subjects
  * but registers the NATS service `parse-worker` (no endpoints) once it pulls, so `$SRV.PING`
- * tells when it is ready like any other service. New services (canvas-svc) go above the gateway.
+ * tells when it is ready like any other service. New services go above the gateway.
  * An entry whose `services/<name>/dist/main.js` is missing is skipped with a warning.
  */
 export const SERVICES: readonly ServiceEntry[] = [
@@ -29,6 +29,7 @@ export const SERVICES: readonly ServiceEntry[] = [
   { name: ServiceNames.dataset, ready: { kind: 'nats-service' } },
   { name: ServiceNames.document, ready: { kind: 'nats-service' } },
   { name: ServiceNames.dialog, ready: { kind: 'nats-service' } },
+  { name: ServiceNames.canvas, ready: { kind: 'nats-service' } },
   { name: ServiceNames.parseWorker, ready: { kind: 'nats-service' } },
   { name: 'gateway', ready: { kind: 'http', path: '/readyz' }, http: true },
 ];

@@ -14,6 +14,7 @@ import { AccountBus } from './schemas/account.bus.js';
 import { DatasetBus } from './schemas/dataset.bus.js';
 import { DocumentBus } from './schemas/document.bus.js';
 import { DialogBus } from './schemas/dialog.bus.js';
+import { CanvasBus } from './schemas/canvas.bus.js';
 import { AnswerControlMessage } from './schemas/answer.js';
 import { ParseCancelMessage, ParseTaskMessage } from './schemas/parse.js';
 
@@ -21,7 +22,7 @@ type Leaves<T> = T extends string ? T : { [K in keyof T]: Leaves<T[K]> }[keyof T
 /** Every request/reply subject in `Subjects` (all but the broadcasts and the work queue). */
 type RequestReplySubject = Leaves<Omit<typeof Subjects, 'answer' | 'parse'>>;
 
-export const BusContract = { ...AccountBus, ...DatasetBus, ...DocumentBus, ...DialogBus } as const satisfies Record<RequestReplySubject, Operation>;
+export const BusContract = { ...AccountBus, ...DatasetBus, ...DocumentBus, ...DialogBus, ...CanvasBus } as const satisfies Record<RequestReplySubject, Operation>;
 
 /** Messages that are not requests: the parse work queue and core-NATS broadcasts. */
 export const MessageContract = {

@@ -6,7 +6,8 @@
  *
  * What it rules out, among others: the gateway cannot ask for a tenant model's provider key
  * (`model_credentials`) or record usage, subscribe to a service's request subjects, or publish an
- * answer delta; parse-worker cannot read answers; only dialog-svc publishes to `rag.v1.stream.>`.
+ * answer delta; parse-worker cannot read answers; only dialog-svc and canvas-svc (answers of chats and of
+ * agents) publish to `rag.v1.stream.>`.
  */
 import { EventConsumers, EventTypes, KvBuckets, ServiceNames, Streams, Subjects, maxDeliveriesAdvisory, SUBJECT_PREFIX } from './subjects.js';
 
@@ -16,6 +17,7 @@ export const BusUsers = {
   dataset: ServiceNames.dataset,
   document: ServiceNames.document,
   dialog: ServiceNames.dialog,
+  canvas: ServiceNames.canvas,
   parseWorker: ServiceNames.parseWorker,
   /** `make up`'s launcher: pings services (`$SRV.PING`) to know they are ready. */
   launcher: 'launcher',
@@ -116,6 +118,7 @@ const PERMISSIONS: Record<BusUser, BusPermissions> = {
       ...all(Subjects.retrieval),
       ...all(Subjects.dialog),
       ...all(Subjects.completion),
+      ...all(Subjects.canvas),
       ...all(Subjects.answer),
       `${JS}.INFO`,
       ...streamReader(Streams.answers.name),
@@ -166,6 +169,12 @@ const PERMISSIONS: Record<BusUser, BusPermissions> = {
       ...Streams.answers.subjects,
     ],
     subscribe: [...all(Subjects.dialog), ...all(Subjects.completion), ...all(Subjects.answer), ...serviceApi(ServiceNames.dialog)],
+    respond: true,
+  },
+  [BusUsers.canvas]: {
+    // Agent answers (issue #8's completions) go to the ANSWERS stream like dialog-svc's.
+    publish: [...serviceBase, ...eventsOf('agent'), ...streamAdmin(Streams.answers.name), ...Streams.answers.subjects],
+    subscribe: [...all(Subjects.canvas), ...serviceApi(ServiceNames.canvas)],
     respond: true,
   },
   [BusUsers.parseWorker]: {

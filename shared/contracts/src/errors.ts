@@ -159,6 +159,17 @@ export const ErrorRegistry = {
   SESSION_REFERENCE_IMMUTABLE: { code: RetCode.DATA_ERROR, template: '`reference` can not be change' },
   SESSION_NOT_IN_CHAT: { code: RetCode.DATA_ERROR, template: "The chat doesn't own the session {id}" },
   SESSION_DUPLICATE_IDS: { code: RetCode.DATA_ERROR, template: 'Duplicate session ids: {id}' },
+  // agents (§14.1) and agent sessions (§14.2); another tenant's agent reads as an unknown one
+  AGENT_NO_DSL: { code: RetCode.ARGUMENT_ERROR, template: 'No DSL data in request.' },
+  AGENT_NO_TITLE: { code: RetCode.ARGUMENT_ERROR, template: 'No title in request.' },
+  AGENT_TITLE_TAKEN: { code: RetCode.DATA_ERROR, template: 'Agent with title {title} already exists.' },
+  AGENT_NOT_OWNER: { code: RetCode.OPERATING_ERROR, template: 'Only owner of canvas authorized for this operation.' },
+  AGENT_NOT_EXIST: { code: RetCode.DATA_ERROR, template: "The agent doesn't exist." },
+  AGENT_NOT_FOUND: { code: RetCode.DATA_ERROR, template: 'Agent not found.' },
+  AGENT_NOT_OWNED_ON_SESSION_LIST: { code: RetCode.DATA_ERROR, template: "You don't own the agent {agent_id}." },
+  AGENT_NOT_OWNED_ON_SESSION_DELETE: { code: RetCode.DATA_ERROR, template: "You don't own the agent {agent_id}" },
+  AGENT_HAS_NO_SESSIONS: { code: RetCode.DATA_ERROR, template: 'Agent {agent_id} has no sessions' },
+  AGENT_SESSION_NOT_IN_AGENT: { code: RetCode.DATA_ERROR, template: "The agent doesn't own the session {id}" },
 } as const satisfies Record<string, { code: number; template: string }>;
 
 export type ErrorKey = keyof typeof ErrorRegistry;

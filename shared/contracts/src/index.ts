@@ -21,5 +21,6 @@ export * from './schemas/account.bus.js';
 export * from './schemas/dataset.bus.js';
 export * from './schemas/document.bus.js';
 export * from './schemas/dialog.bus.js';
+export * from './schemas/canvas.bus.js';
 /** TypeBox, for packages that write a contract of their own (tests, tools) without depending on it directly. */
 export { Type, type Static, type TSchema } from '@sinclair/typebox';

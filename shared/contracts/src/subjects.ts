@@ -11,6 +11,7 @@ export const ServiceNames = {
   document: 'document-svc',
   parseWorker: 'parse-worker',
   dialog: 'dialog-svc',
+  canvas: 'canvas-svc',
 } as const;
 
 export const Subjects = {
@@ -85,6 +86,16 @@ export const Subjects = {
     updateSession: 'rag.v1.dialog.update_session',
     deleteSessions: 'rag.v1.dialog.delete_sessions',
   },
+  /** Agents (canvas workflows) and their sessions (canvas-svc). */
+  canvas: {
+    createAgent: 'rag.v1.canvas.create_agent',
+    listAgents: 'rag.v1.canvas.list_agents',
+    updateAgent: 'rag.v1.canvas.update_agent',
+    deleteAgent: 'rag.v1.canvas.delete_agent',
+    createSession: 'rag.v1.canvas.create_session',
+    listSessions: 'rag.v1.canvas.list_sessions',
+    deleteSessions: 'rag.v1.canvas.delete_sessions',
+  },
   /** Completions (dialog-svc): a stream request answers `{stream_id}` at once, then deltas flow on ANSWERS. */
   completion: {
     native: 'rag.v1.completion.native',
@@ -153,6 +164,9 @@ export const EventTypes = {
   chatDeleted: 'chat.deleted',
   sessionCreated: 'session.created',
   sessionDeleted: 'session.deleted',
+  agentCreated: 'agent.created',
+  agentUpdated: 'agent.updated',
+  agentDeleted: 'agent.deleted',
 } as const;
 
 export type EventType = (typeof EventTypes)[keyof typeof EventTypes];

@@ -34,6 +34,7 @@ export const DocumentPath = Type.Object({ dataset_id: PathId, document_id: PathI
 export const ChunkPath = Type.Object({ dataset_id: PathId, document_id: PathId, chunk_id: Type.Optional(Type.String()) });
 export const ChatPath = Type.Object({ chat_id: PathId });
 export const SessionPath = Type.Object({ chat_id: PathId, session_id: Type.Optional(Type.String()) });
+export const AgentPath = Type.Object({ agent_id: PathId });
 export const TokenPath = Type.Object({ token: Type.String() });
 
 /** A reply whose data the service shapes after RAGFlow's answer (documented in CONTRACT.md, not re-checked). */

@@ -57,6 +57,9 @@ export const EventContract = {
     update_date: Type.String(),
   }),
   [EventTypes.sessionDeleted]: Type.Object({ chat_id: Id, ids: Ids, tenant_id: Id }),
+  [EventTypes.agentCreated]: Type.Object({ id: Id, tenant_id: Id, title: Type.String() }, { description: 'A new agent (POST /api/v1/agents).' }),
+  [EventTypes.agentUpdated]: Type.Object({ id: Id, tenant_id: Id, changes: Type.Array(Type.String()) }, { description: 'The columns PUT /api/v1/agents/{agent_id} wrote.' }),
+  [EventTypes.agentDeleted]: Type.Object({ id: Id, tenant_id: Id }),
 } as const satisfies Record<EventType, TSchema>;
 
 /** The `data` of one event type. */

@@ -1,0 +1,4 @@
+import { runMain } from '@rag/platform';
+import { canvasService } from './index.js';
+
+runMain(canvasService);

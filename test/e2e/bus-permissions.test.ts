@@ -92,7 +92,7 @@ describe('NATS permissions of the generated server config', () => {
     }
   });
 
-  test("with the gateway's credentials: publishing a fake answer is refused; only dialog-svc publishes answers, which the gateway relays", async () => {
+  test("with the gateway's credentials: publishing a fake answer is refused; only dialog-svc and canvas-svc publish answers, which the gateway relays", async () => {
     const dialog = await busAs(BusUsers.dialog);
     await ensureAnswerStream(dialog);
     const gateway = await busAs(BusUsers.gateway);
@@ -115,7 +115,7 @@ describe('NATS permissions of the generated server config', () => {
     assert.deepEqual(relayed, ['one', 'two'], 'the gateway reads the answer dialog-svc wrote');
 
     for (const user of Object.values(BusUsers)) {
-      assert.equal(allows(busPermissions(user).publish, fake), user === BusUsers.dialog, `${user} publishing answers`);
+      assert.equal(allows(busPermissions(user).publish, fake), user === BusUsers.dialog || user === BusUsers.canvas, `${user} publishing answers`);
     }
   });
 
@@ -174,7 +174,7 @@ function subjectsUsedBy(service: string): string[] {
 }
 
 test("every subject a service's code names is within its permissions, and the gateway's exactly", () => {
-  for (const user of [BusUsers.gateway, BusUsers.account, BusUsers.dataset, BusUsers.document, BusUsers.dialog, BusUsers.parseWorker]) {
+  for (const user of [BusUsers.gateway, BusUsers.account, BusUsers.dataset, BusUsers.document, BusUsers.dialog, BusUsers.canvas, BusUsers.parseWorker]) {
     const p = busPermissions(user);
     const used = subjectsUsedBy(user);
     assert.ok(used.length > 0, user);
@@ -194,6 +194,7 @@ test('every service subject can be subscribed to by its one owner only (nobody e
     dialog: BusUsers.dialog,
     completion: BusUsers.dialog,
     answer: BusUsers.dialog,
+    canvas: BusUsers.canvas,
   };
   for (const [group, subjects] of Object.entries(Subjects)) {
     for (const subject of Object.values(subjects)) {

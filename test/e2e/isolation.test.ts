@@ -18,6 +18,9 @@ interface Holdings {
   chunk: string;
   chat: string;
   session: string;
+  /** An agent (Begin → Message) and one session of it. */
+  agent: string;
+  agentSession: string;
   apiKey: string;
 }
 
@@ -28,8 +31,22 @@ const unknownIds = (): Holdings => ({
   chunk: randomBytes(8).toString('hex'),
   chat: uuid1(),
   session: uuid1(),
+  agent: uuid1(),
+  agentSession: uuid1(),
   apiKey: `ragflow-${randomBytes(16).toString('base64url')}`,
 });
+
+const AGENT_DSL = {
+  components: {
+    begin: { obj: { component_name: 'Begin', params: {} }, downstream: ['message'], upstream: [] },
+    message: { obj: { component_name: 'Message', params: { content: ['{sys.query}'] } }, downstream: [], upstream: ['begin'] },
+  },
+  history: [],
+  retrieval: [],
+  path: [],
+  globals: { 'sys.query': '', 'sys.user_id': '', 'sys.conversation_turns': 0, 'sys.files': [] },
+  variables: {},
+};
 
 const FILES = [
   { name: 'owls.txt', data: 'Barn owls hunt at night by sound. Their facial disc funnels sound to the ears.' },
@@ -63,7 +80,12 @@ async function setUp(stack: Stack, user: User, label: string): Promise<Holdings>
   assert.equal(chat.body.code, 0, chat.text);
   const session = await stack.http.post(`/api/v1/chats/${chat.body.data.id}/sessions`, { name: `${label}-session` }, user.bearer);
   assert.equal(session.body.code, 0, session.text);
-  return { dataset, documents, chunk: added.body.data.chunk.id, chat: chat.body.data.id, session: session.body.data.id, apiKey: user.apiKey };
+  const agentTitle = `${label}-agent`;
+  assert.equal((await stack.http.post('/api/v1/agents', { title: agentTitle, dsl: AGENT_DSL }, user.bearer)).body.code, 0);
+  const agent = (await stack.http.get(`/api/v1/agents?title=${agentTitle}`, user.bearer)).body.data[0].id as string;
+  const agentSession = await stack.http.post(`/api/v1/agents/${agent}/sessions`, {}, user.bearer);
+  assert.equal(agentSession.body.code, 0, agentSession.text);
+  return { dataset, documents, chunk: added.body.data.chunk.id, chat: chat.body.data.id, session: session.body.data.id, agent, agentSession: agentSession.body.data.id, apiKey: user.apiKey };
 }
 
 /** Everything a tenant can observe of its own holdings, to compare before and after the attack. */
@@ -89,6 +111,8 @@ async function snapshot(stack: Stack, user: User, h: Holdings) {
   const chat = (await stack.http.get(`/api/v1/chats?id=${h.chat}`, user.bearer)).body.data?.[0];
   const session = (await stack.http.get(`/api/v1/chats/${h.chat}/sessions?id=${h.session}`, user.bearer)).body.data?.[0];
   const keys = (await stack.http.get('/api/v1/system/tokens', user.loginToken)).body.data?.length;
+  const agent = (await stack.http.get(`/api/v1/agents?id=${h.agent}`, user.bearer)).body.data?.[0];
+  const agentSessions = (await stack.http.get(`/api/v1/agents/${h.agent}/sessions?dsl=false`, user.bearer)).body.data;
   return {
     dataset: dataset && { name: dataset.name, document_count: dataset.document_count, chunk_count: dataset.chunk_count, permission: dataset.permission, embedding_model: dataset.embedding_model },
     total: listed.total,
@@ -96,6 +120,8 @@ async function snapshot(stack: Stack, user: User, h: Holdings) {
     chat: chat && { name: chat.name, datasets: chat.datasets?.map((d: { id: string }) => d.id), llm: chat.llm?.model_name },
     session: session && { name: session.name, messages: session.messages.length },
     keys,
+    agent: agent && { title: agent.title, dsl: agent.dsl, update_time: agent.update_time },
+    agentSessions: agentSessions?.map((x: { id: string; messages: unknown[] }) => `${x.id}:${x.messages.length}`),
   };
 }
 
@@ -223,6 +249,16 @@ describe('tenant isolation: another tenant\'s ids in every position of every /ap
       id: (h) => h.chat,
       send: (x) => http().post(`/api/v1/chats_openai/${x.chat}/chat/completions`, { model: 'model', messages: [{ role: 'user', content: 'owls?' }], stream: false }, b()),
     },
+    // agents and agent sessions (canvas-svc); a body id on create is never taken, so both answers are a plain success
+    { route: 'POST /api/v1/agents', position: 'body', id: (h) => h.agent, same: true, send: (x) => http().post('/api/v1/agents', { title: `spy-${randomBytes(4).toString('hex')}`, dsl: AGENT_DSL, id: x.agent }, b()) },
+    { route: 'GET /api/v1/agents', position: 'query', id: (h) => h.agent, send: (x) => http().get(`/api/v1/agents?id=${x.agent}`, b()) },
+    { route: 'PUT /api/v1/agents/:agent_id', position: 'path', id: (h) => h.agent, send: (x) => http().put(`/api/v1/agents/${x.agent}`, { title: 'stolen', dsl: AGENT_DSL }, b()) },
+    { route: 'DELETE /api/v1/agents/:agent_id', position: 'path', id: (h) => h.agent, send: (x) => http().delete(`/api/v1/agents/${x.agent}`, {}, b()) },
+    { route: 'POST /api/v1/agents/:agent_id/sessions', position: 'path', id: (h) => h.agent, send: (x) => http().post(`/api/v1/agents/${x.agent}/sessions`, {}, b()) },
+    { route: 'GET /api/v1/agents/:agent_id/sessions', position: 'path', id: (h) => h.agent, send: (x) => http().get(`/api/v1/agents/${x.agent}/sessions`, b()) },
+    { route: 'GET /api/v1/agents/:agent_id/sessions', position: 'query', id: (h) => h.agentSession, same: true, send: (x, o) => http().get(`/api/v1/agents/${o.agent}/sessions?id=${x.agentSession}`, b()) },
+    { route: 'DELETE /api/v1/agents/:agent_id/sessions', position: 'path', id: (h) => h.agent, send: (x) => http().delete(`/api/v1/agents/${x.agent}/sessions`, { ids: [x.agentSession] }, b()) },
+    { route: 'DELETE /api/v1/agents/:agent_id/sessions', position: 'body', id: (h) => h.agentSession, send: (x, o) => http().delete(`/api/v1/agents/${o.agent}/sessions`, { ids: [x.agentSession] }, b()) },
     // API keys (web auth): deleting another tenant's key is answered like deleting an unknown one (true), and does nothing.
     { route: 'DELETE /api/v1/system/tokens/:token', position: 'path', id: (h) => h.apiKey, same: true, send: (x) => http().send('DELETE', `/api/v1/system/tokens/${encodeURIComponent(x.apiKey)}`, { auth: bob.loginToken }) },
   ];
@@ -265,6 +301,8 @@ describe('tenant isolation: another tenant\'s ids in every position of every /ap
       [h.chunk, '<chunk>'],
       [h.chat, '<chat>'],
       [h.session, '<session>'],
+      [h.agent, '<agent>'],
+      [h.agentSession, '<agent-session>'],
       [h.apiKey, '<key>'],
     ];
     for (const [id, label] of kinds) text = text.split(id).join(label);
@@ -293,6 +331,8 @@ describe('tenant isolation: another tenant\'s ids in every position of every /ap
       assert.ok((d.chunks as string[]).length > 0 && d.chunk_count === (d.chunks as string[]).length, 'chunks are there and counted');
     }
     assert.equal(before_.session?.messages, 1);
+    assert.equal(before_.agent?.title, 'alice-agent');
+    assert.deepEqual(before_.agentSessions?.length, 1);
     const stillWorks = await stack.http.get('/api/v1/datasets', alice.bearer);
     assert.equal(stillWorks.body.code, 0, "the victim's API key still works");
   });

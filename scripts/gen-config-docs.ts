@@ -90,6 +90,7 @@ const SERVICE_NOTES: Record<string, string> = {
   'dataset-svc': 'Datasets; keeps their document/chunk/token counters from document events.',
   'document-svc': 'Documents, parse control (it creates the PARSE_TASKS work queue and its consumer), chunks, retrieval. Reads and deletes document files in the blob store and opens the chunk index.',
   'dialog-svc': 'Chats, sessions and completions (answers streamed on the ANSWERS stream).',
+  'canvas-svc': 'Agents (canvas workflows), their DSL version snapshots and agent sessions.',
   'parse-worker': 'No tables: reads files from the blob store, writes chunks to the chunk index, asks account-svc for model credentials.',
 };
 

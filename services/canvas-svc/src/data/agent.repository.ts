@@ -73,7 +73,7 @@ export class AgentRepository {
     return (await this.db('agents').where({ tenant_id: tenantId, title }).first('id')) !== undefined;
   }
 
-  /** Whether the tenant has an agent of the category matching both given filters. */
+  /** Whether the tenant has an agent (of any category) matching every given filter, as upstream's check before listing. */
   async exists(filter: Pick<AgentListFilter, 'tenantId' | 'id' | 'title'>): Promise<boolean> {
     const q = this.db('agents').where({ tenant_id: filter.tenantId });
     if (filter.id !== undefined) q.andWhere({ id: filter.id });

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { connect } from 'nats';
+import { BusUsers, EventTypes, Streams, eventEntityFilter, eventSubject } from '@rag/contracts';
 import { startStack, signUp, type Stack } from '../support/stack.js';
 import { upload, waitForParsing } from '../support/documents.js';
 import { readSse } from '../support/sse.js';
@@ -85,5 +87,34 @@ describe('the stack with NATS authentication and per-service permissions', () =>
     while ((await stack.http.post('/api/v1/retrieval', { question: 'Eiffel', dataset_ids: [ds.id] }, alice.bearer)).body.code === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
 
     assert.doesNotMatch(stack.nats.log(), /Violation/, 'the server refused nothing a service needed');
+  });
+
+  test("agents and agent sessions through canvas-svc's own NATS user, its agent events included", async () => {
+    const carol = await signUp(stack.http);
+    const dsl = { components: { begin: { obj: { component_name: 'Begin', params: {} }, downstream: [], upstream: [] } }, history: [], retrieval: [], path: [], globals: {}, variables: {} };
+    assert.deepEqual((await stack.http.post('/api/v1/agents', { title: 'flow', dsl }, carol.bearer)).body, { code: 0, message: 'success', data: true });
+    const agent = (await stack.http.get('/api/v1/agents?title=flow', carol.bearer)).body.data[0];
+    assert.deepEqual((await stack.http.put(`/api/v1/agents/${agent.id}`, { dsl }, carol.bearer)).body, { code: 0, message: 'success', data: true });
+    const session = await stack.http.post(`/api/v1/agents/${agent.id}/sessions`, {}, carol.bearer);
+    assert.equal(session.body.code, 0, session.text);
+    assert.equal((await stack.http.get(`/api/v1/agents/${agent.id}/sessions`, carol.bearer)).body.data.length, 1);
+    assert.deepEqual((await stack.http.delete(`/api/v1/agents/${agent.id}/sessions`, {}, carol.bearer)).body, { code: 0 });
+    assert.deepEqual((await stack.http.delete(`/api/v1/agents/${agent.id}`, {}, carol.bearer)).body, { code: 0, message: 'success', data: true });
+    // The outbox published the agent's events on EVENTS (read as canvas-svc, which may ask for the stream's info).
+    const nc = await connect(stack.nats.connectOptions(BusUsers.canvas));
+    try {
+      const jsm = await nc.jetstreamManager();
+      const wanted = [EventTypes.agentCreated, EventTypes.agentUpdated, EventTypes.agentDeleted].map(eventSubject);
+      let seen: string[] = [];
+      for (let i = 0; i < 100 && seen.length < wanted.length; i++) {
+        const info = await jsm.streams.info(Streams.events.name, { subjects_filter: eventEntityFilter('agent') });
+        seen = wanted.filter((w) => (info.state.subjects?.[w] ?? 0) > 0);
+        if (seen.length < wanted.length) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(seen, wanted, 'agent.created, agent.updated and agent.deleted reached EVENTS');
+    } finally {
+      await nc.close();
+    }
+    assert.doesNotMatch(stack.nats.log(), /Violation/, 'the server refused nothing canvas-svc needed');
   });
 });

@@ -176,7 +176,7 @@ export function eventSubject(type: EventType): string {
 }
 
 /** Every event of one entity (`document` → `rag.v1.events.document.>`), for a consumer filter. */
-export function eventEntityFilter(entity: 'dataset' | 'document' | 'user' | 'api_key' | 'tenant'): string {
+export function eventEntityFilter(entity: 'dataset' | 'document' | 'user' | 'api_key' | 'tenant' | 'agent'): string {
   return `${SUBJECT_PREFIX}.events.${entity}.>`;
 }
 

@@ -51,7 +51,8 @@ const FIELDS = [
   'rerank_id', 'highlight', 'use_kg', 'cross_languages', 'knowledge_id', 'query', 'retrieval_setting', 'llm', 'prompt', 'model',
   'extra_body', 'reference', 'email', 'password', 'nickname', 'new_password', 'tenant_id', 'llm_id', 'embd_id', 'asr_id',
   'img2txt_id', 'llm_factory', 'api_key', 'llm_name', 'model_type', 'api_base', 'max_tokens', 'status', 'base_url',
-  'include_details', 'parent_path', 'run', 'suffix', 'language', 'dataset_id', 'chat_id', 'document_id', 'documents', '__proto__', 'constructor',
+  'include_details', 'parent_path', 'run', 'suffix', 'language', 'dataset_id', 'chat_id', 'document_id', 'documents', 'title', 'dsl',
+  'canvas_category', '__proto__', 'constructor',
 ] as const;
 
 const nested = (depth: number, leaf: unknown = 1): unknown => {
@@ -470,6 +471,7 @@ describe('fuzz: malformed requests through the gateway', () => {
     assert.equal((await stack.http.get('/api/v1/datasets', victim.bearer)).body.code, 0, 'dataset-svc answers');
     assert.equal((await stack.http.get(`/api/v1/datasets/${victimData.datasetId}/documents`, victim.bearer)).body.code, 0, 'document-svc answers');
     assert.equal((await stack.http.get('/api/v1/chats', victim.bearer)).body.code, 0, 'dialog-svc answers');
+    assert.equal((await stack.http.get('/api/v1/agents', victim.bearer)).body.code, 0, 'canvas-svc answers');
     const answer = await stack.http.post(`/api/v1/chats/${victimData.chatId}/completions`, { question: 'What does the victim keep?', stream: false, session_id: victimData.sessionId }, victim.bearer);
     assert.equal(answer.body.code, 0, `a completion still works: ${answer.text.slice(0, 300)}`);
     const probe: Record<string, unknown> = {};

@@ -176,6 +176,11 @@ for (const dbKind of ['sqlite', 'mariadb'] as const) {
       // Without a DSL no snapshot.
       assert.equal((await put(`/api/v1/agents/${id}`, { description: 'd' })).body.code, 0);
       assert.equal((await db('agent_versions').where({ agent_id: id })).length, 3);
+      // Only the latest 20 snapshots are kept.
+      for (let i = 0; i < 20; i++) assert.equal((await put(`/api/v1/agents/${id}`, { dsl: { ...SUITE_DSL, variables: { i: { name: 'i', type: 'number', value: i } } } })).body.code, 0);
+      const kept = await db('agent_versions').where({ agent_id: id });
+      assert.equal(kept.length, 20);
+      assert.ok(kept.some((v: { dsl: string }) => JSON.parse(v.dsl).variables.i?.value === 19), 'the newest is kept');
       const refused = { code: 103, message: 'Only owner of canvas authorized for this operation.', data: false };
       assert.deepEqual((await put(`/api/v1/agents/${uuid1()}`, { title: 'x' })).body, refused);
       assert.deepEqual((await put(`/api/v1/agents/${id}`, { title: 'stolen' }, bob)).body, refused);

@@ -112,9 +112,4 @@ export class AgentRepository {
     const stale = await this.db('agent_versions').where({ agent_id: version.agent_id }).orderBy('create_time', 'desc').orderBy('id', 'desc').offset(KEPT_VERSIONS).limit(1000).pluck('id');
     if (stale.length) await this.db('agent_versions').whereIn('id', stale).delete();
   }
-
-  async versions(agentId: string): Promise<AgentVersionRow[]> {
-    const rows = await this.db('agent_versions').where({ agent_id: agentId }).orderBy('create_time', 'asc');
-    return rows.map((r: Stored) => ({ ...(r as unknown as AgentVersionRow), dsl: parseJsonColumn(r.dsl, {}), create_time: Number(r.create_time) }));
-  }
 }

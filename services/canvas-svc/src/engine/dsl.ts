@@ -50,6 +50,9 @@ export function loadCanvas(input: unknown, registry: Registry): Canvas {
     variables: obj(dsl.variables) as Record<string, DslVariable>,
     extra: Object.fromEntries(Object.entries(dsl).filter(([k]) => !['components', 'path', 'history', 'retrieval', 'globals', 'variables'].includes(k))),
   };
+  for (const [name, variable] of Object.entries(canvas.variables)) {
+    if (!(`env.${name}` in canvas.globals)) canvas.globals[`env.${name}`] = envValue(variable);
+  }
   for (const [id, raw] of Object.entries(components)) {
     const entry = obj(raw);
     const cpn = obj(entry.obj);
@@ -79,6 +82,14 @@ export function loadCanvas(input: unknown, registry: Registry): Canvas {
   for (const node of canvas.nodes.values()) checkLinks(canvas, node);
   checkCycles(canvas);
   return canvas;
+}
+
+/** `env.<name>` at reset: the variable's value if truthy, else the zero value of its type (§2.4). */
+export function envValue(variable: DslVariable): unknown {
+  if (variable.value) return variable.value;
+  const type = String(variable.type ?? '');
+  if (type.startsWith('array')) return [];
+  return ({ string: '', number: 0, boolean: false, object: {} } as Record<string, unknown>)[type] ?? '';
 }
 
 function graphNames(dsl: Partial<Dsl>): Map<string, string> {

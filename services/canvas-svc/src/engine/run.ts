@@ -45,7 +45,9 @@ export async function* runCanvas(canvas: Canvas, request: RunRequest, options: R
   const path = canvas.path;
 
   canvas.history.push(['user', request.query ?? '']);
-  const resuming = path.length > 0 && nodes.get(path[0]!)?.type === 'UserFillUp';
+  // A paused run left its path ending with a UserFillUp that has not run yet (§3.7).
+  const waiting = nodes.get(path[path.length - 1] ?? '');
+  const resuming = waiting?.type === 'UserFillUp' && waiting.outputs._created_time == null;
   if (!resuming) {
     for (const node of nodes.values()) {
       for (const key of Object.keys(node.outputs)) node.outputs[key] = null;
@@ -268,7 +270,8 @@ async function* pause(canvas: Canvas, pending: string[], deps: Parameters<typeof
     node.outputs.tips = text;
     tips.push(text);
   }
-  canvas.path.splice(0, canvas.path.length, ...forms, ...others);
+  // The forms go last so the path ends with a UserFillUp, which is how the next completion knows to resume.
+  canvas.path.splice(0, canvas.path.length, ...others, ...forms);
   yield event('user_inputs', { inputs: formInputs, tips: tips.join('') });
 }
 

@@ -49,7 +49,7 @@ export interface ComponentSpec {
 
 /** A Message's text, produced in post-processing so that streamed output reaches the client live. */
 export interface MessageSpec extends ComponentSpec {
-  message(ctx: RunContext, consumed: (producerId: string) => void): AsyncIterable<MessageData>;
+  message(ctx: RunContext): AsyncIterable<MessageData>;
 }
 
 export const isMessageSpec = (spec: ComponentSpec): spec is MessageSpec => 'message' in spec;

@@ -11,7 +11,7 @@ import { DeferredStream, isMessageSpec, obj, strings } from './component.js';
 import { makeContext } from './context.js';
 import type { Canvas } from './dsl.js';
 import { CANCELED, EngineError, messageOf } from './errors.js';
-import { executeBody } from './execute.js';
+import { executeBody, mapLimit } from './execute.js';
 import { componentOf, refsInText, render } from './refs.js';
 import type { CanvasNode, EngineEvent, EnginePorts, NodeFinishedData, RunBounds, RunErrorData, RunRequest } from './types.js';
 
@@ -26,6 +26,8 @@ export interface RunOptions {
 
 export const DEFAULT_BOUNDS: RunBounds = { maxSteps: 500, maxLoopPasses: 1000, maxWallMs: 30 * 60_000 };
 
+/** Nodes of one step run at most this many at a time (upstream: a pool of 5). */
+const STEP_CONCURRENCY = 5;
 const ITEM = new Set(['IterationItem', 'LoopItem']);
 const LOOP = new Set(['Iteration', 'Loop']);
 
@@ -89,6 +91,19 @@ export async function* runCanvas(canvas: Canvas, request: RunRequest, options: R
     elapsed_time: clock.monotonic() - startedAt,
     created_at: startedAt,
   });
+  /** node_finished of producers whose deferred stream a node just drained (§3.9 order). */
+  const flushDrained = function* (): Generator<EngineEvent> {
+    for (const [producer, data] of awaitingStream) {
+      const node = nodes.get(producer)!;
+      const content = node.outputs.content;
+      if (content instanceof DeferredStream) {
+        if (!content.done) continue;
+        node.outputs.content = content.text;
+      }
+      awaitingStream.delete(producer);
+      yield event('node_finished', { ...data, outputs: plainOutputs(node.outputs) });
+    }
+  };
   const itemOf = (parentId: string) => [...nodes.values()].find((n) => n.parentId === parentId && ITEM.has(n.type));
   const joinBlocked = (node: CanvasNode): boolean => {
     if (relaxed.has(node.id) || (resuming && steps === 1)) return false;
@@ -127,28 +142,25 @@ export async function* runCanvas(canvas: Canvas, request: RunRequest, options: R
       path.splice(idx, slice.length, ...runnable);
       const to = path.length;
 
-      const results = await Promise.all(
-        runnable.map(async (id) => {
-          const node = nodes.get(id)!;
-          const spec = canvas.specs.get(id)!;
-          node.inputs = {};
-          const startedAt = clock.monotonic();
-          const ctx = makeContext(deps, node, signal);
-          const error = await executeBody(spec, ctx, signal, { clock, timeoutMs: options.componentTimeoutMs });
-          node.outputs._created_time = startedAt;
-          node.outputs._elapsed_time = clock.monotonic() - startedAt;
-          if (error) node.outputs._ERROR = error;
-          else delete node.outputs._ERROR;
-          return { id, node, spec, ctx, error, startedAt };
-        }),
-      );
+      const results = await mapLimit(runnable, STEP_CONCURRENCY, async (id) => {
+        const node = nodes.get(id)!;
+        const spec = canvas.specs.get(id)!;
+        node.inputs = {};
+        const startedAt = clock.monotonic();
+        const ctx = makeContext(deps, node, signal);
+        const error = await executeBody(spec, ctx, signal, { clock, timeoutMs: options.componentTimeoutMs });
+        node.outputs._created_time = startedAt;
+        node.outputs._elapsed_time = clock.monotonic() - startedAt;
+        if (error) node.outputs._ERROR = error;
+        else delete node.outputs._ERROR;
+        return { id, node, spec, ctx, error, startedAt };
+      });
 
       for (const { id, node, spec, ctx, error, startedAt } of results) {
         if (error === CANCELED) canceled = true;
         if (isMessageSpec(spec) && !error) {
-          const consumed: string[] = [];
           try {
-            for await (const piece of spec.message(ctx, (producer) => consumed.push(producer))) yield event('message', piece);
+            for await (const piece of spec.message(ctx)) yield event('message', piece);
           } catch (err) {
             failure = { error: messageOf(err), component_id: id };
             break outer;
@@ -158,12 +170,7 @@ export async function* runCanvas(canvas: Canvas, request: RunRequest, options: R
           if (node.params.status !== undefined) end.status = node.params.status;
           if (/\[ID:[0-9 ]+\]/.test(text)) end.reference = canvas.retrieval[canvas.retrieval.length - 1];
           yield event('message_end', end);
-          for (const producer of consumed) {
-            const data = awaitingStream.get(producer);
-            if (!data) continue;
-            awaitingStream.delete(producer);
-            yield event('node_finished', { ...data, outputs: plainOutputs(nodes.get(producer)!.outputs) });
-          }
+          yield* flushDrained();
           node.outputs._elapsed_time = clock.monotonic() - startedAt;
         }
         let goto: string[] | null = null;
@@ -181,7 +188,10 @@ export async function* runCanvas(canvas: Canvas, request: RunRequest, options: R
         const data = finishedData(node, error, startedAt);
         if (LOOP.has(node.type) && !error) finished.set(id, data);
         else if (node.outputs.content instanceof DeferredStream && !error) awaitingStream.set(id, data);
-        else yield event('node_finished', data);
+        else {
+          yield event('node_finished', data);
+          yield* flushDrained();
+        }
         if (error && !goto && node.params.exception_method !== 'comment') continue;
         if (goto) {
           append(goto);

@@ -23,11 +23,11 @@ export const Message: MessageSpec = {
   async run() {
     // The text is rendered in post-processing (message()).
   },
-  async *message(ctx, consumed) {
+  async *message(ctx) {
     const text = pickContent(ctx.node.params.content);
     let full = '';
     let buffer = '';
-    for await (const piece of pieces(ctx, text, consumed)) {
+    for await (const piece of pieces(ctx, text)) {
       if (!piece.content && !piece.start_to_think && !piece.end_to_think) continue;
       full += piece.content;
       buffer += piece.content;
@@ -49,7 +49,7 @@ function pickContent(content: unknown): string {
   return texts[Math.floor(Math.random() * texts.length)] ?? '';
 }
 
-async function* pieces(ctx: RunContext, text: string, consumed: (id: string) => void): AsyncIterable<MessageData> {
+async function* pieces(ctx: RunContext, text: string): AsyncIterable<MessageData> {
   if (ctx.node.params.stream === false || isJinja(text)) {
     // Non-streamed and Jinja text: exact `{target}` replaced, every falsy value renders as "".
     yield { content: await ctx.renderText(text, (v) => render.merged(v)) };
@@ -66,7 +66,6 @@ async function* pieces(ctx: RunContext, text: string, consumed: (id: string) => 
       const producer = ctx.node$(value.producerId);
       if (producer) producer.outputs.content = value.text;
       ctx.node.inputs[part.target!] = value.text;
-      consumed(value.producerId);
     } else {
       ctx.node.inputs[part.target!] = value;
       yield { content: render.streamed(value) };

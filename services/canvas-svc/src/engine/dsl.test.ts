@@ -69,3 +69,10 @@ test('dsl: env references need a declared variable; graph names come from graph.
   const canvas = load({ begin: begin(['m']), m: cpn('Message', { content: ['{env.region}'] }) }, { variables: { region: { name: 'region', type: 'string', value: 'eu' } }, graph: { nodes: [{ id: 'm', data: { name: 'Reply' } }] } });
   assert.equal(canvas.nodes.get('m')!.name, 'Reply');
 });
+
+test('dsl: an Iteration or Loop needs its item node, and ExitLoop must sit inside a Loop', () => {
+  assert.equal(refusal({ begin: begin(['it']), it: cpn('Iteration', { items_ref: 'sys.files' }) }), "it: needs exactly one IterationItem inside it (parent_id 'it'), found 0");
+  assert.equal(refusal({ begin: begin(['i']), i: cpn('LoopItem', {}) }), 'i: must sit inside a Loop (parent_id)');
+  assert.equal(refusal({ begin: begin(['x']), x: cpn('ExitLoop', {}) }), 'x: must sit inside a Loop (parent_id)');
+  assert.equal(refusal({ begin: begin(['it']), it: cpn('Iteration', {}), item: cpn('IterationItem', {}, [], 'it') }), 'it: items_ref is required');
+});

@@ -80,6 +80,7 @@ export function loadCanvas(input: unknown, registry: Registry): Canvas {
     });
   }
   for (const node of canvas.nodes.values()) checkLinks(canvas, node);
+  for (const node of canvas.nodes.values()) checkNesting(canvas, node);
   checkCycles(canvas);
   return canvas;
 }
@@ -117,6 +118,24 @@ function checkLinks(canvas: Canvas, node: CanvasNode): void {
   const texts = spec.textFields?.(node.params) ?? [];
   const refs = [...texts.flatMap(refsInText), ...(spec.refFields?.(node.params) ?? []).map(stripRef)];
   for (const target of refs) checkRef(canvas, node.id, target);
+}
+
+const ITEM_OF: Record<string, string> = { Iteration: 'IterationItem', Loop: 'LoopItem' };
+
+/** An Iteration or Loop has exactly one item node inside it; item nodes and ExitLoop sit inside theirs. */
+function checkNesting(canvas: Canvas, node: CanvasNode): void {
+  const item = ITEM_OF[node.type];
+  if (item) {
+    const count = [...canvas.nodes.values()].filter((n) => n.parentId === node.id && n.type === item).length;
+    if (count !== 1) throw new DslError(node.id, `needs exactly one ${item} inside it (parent_id '${node.id}'), found ${count}`);
+  }
+  const parentType = Object.entries(ITEM_OF).find(([, i]) => i === node.type)?.[0];
+  if (parentType && canvas.nodes.get(node.parentId ?? '')?.type !== parentType) throw new DslError(node.id, `must sit inside a ${parentType} (parent_id)`);
+  if (node.type === 'ExitLoop') {
+    let parent = canvas.nodes.get(node.parentId ?? '');
+    while (parent && parent.type !== 'Loop') parent = canvas.nodes.get(parent.parentId ?? '');
+    if (!parent) throw new DslError(node.id, 'must sit inside a Loop (parent_id)');
+  }
 }
 
 function checkRef(canvas: Canvas, from: string, target: string): void {

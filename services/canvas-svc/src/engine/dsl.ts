@@ -189,3 +189,24 @@ export function serialiseCanvas(canvas: Canvas): Dsl {
   }
   return { ...canvas.extra, components, path: canvas.path, history: canvas.history, retrieval: canvas.retrieval, globals: canvas.globals, variables: canvas.variables };
 }
+
+/**
+ * Reset for a new session (§2.4, §9.2): every `sys.*` to the zero value of its type, `env.*` (only
+ * those already in globals) recomputed from `variables`, outputs to null, path, history, retrieval
+ * and memory emptied.
+ */
+export function resetCanvas(canvas: Canvas): void {
+  for (const [key, value] of Object.entries(canvas.globals)) {
+    if (key.startsWith('sys.')) canvas.globals[key] = Array.isArray(value) ? [] : typeof value === 'number' ? 0 : typeof value === 'boolean' ? false : value !== null && typeof value === 'object' ? {} : '';
+    else if (key.startsWith('env.')) canvas.globals[key] = canvas.variables[key.slice(4)] ? envValue(canvas.variables[key.slice(4)]!) : '';
+  }
+  for (const node of canvas.nodes.values()) {
+    for (const key of Object.keys(node.outputs)) node.outputs[key] = null;
+    node.inputs = {};
+    node.state = {};
+  }
+  canvas.path.length = 0;
+  canvas.history.length = 0;
+  canvas.retrieval.length = 0;
+  if (Array.isArray(canvas.extra.memory)) canvas.extra.memory = [];
+}

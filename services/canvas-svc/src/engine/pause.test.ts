@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { COMPONENTS } from './components/index.js';
+import { loadCanvas, resetCanvas, serialiseCanvas } from './dsl.js';
 import { cpn, load, runAll, text, trace } from './testing.js';
 
 const interactive = () =>
@@ -32,4 +34,26 @@ test('resume: the UserFillUp takes the inputs and outputs from before the pause 
   assert.equal(canvas.globals['sys.conversation_turns'], 2);
   const next = await runAll(canvas, { query: 'again' });
   assert.equal(trace(next)[1], 'node_started begin');
+});
+
+test('resume from the stored DSL: a canvas serialised at the pause and loaded again resumes with its outputs', async () => {
+  const first = interactive();
+  await runAll(first, { query: 'a trip' });
+  const stored = JSON.parse(JSON.stringify(serialiseCanvas(first)));
+  assert.deepEqual(stored.path, ['UserFillUp:ask']);
+  assert.equal(stored.components['StringTransform:plan'].obj.params.outputs.result.value, 'plan for a trip');
+  const again = loadCanvas(stored, COMPONENTS);
+  const events = await runAll(again, { query: '', inputs: { city: { value: 'Oslo' } } });
+  assert.equal(text(events), 'plan for a trip in Oslo');
+});
+
+test('reset: a new session starts from zero globals, empty path and history, and null outputs', async () => {
+  const canvas = interactive();
+  await runAll(canvas, { query: 'a trip', userId: 'u1' });
+  resetCanvas(canvas);
+  assert.deepEqual(canvas.globals, { 'sys.query': '', 'sys.user_id': '', 'sys.conversation_turns': 0, 'sys.files': [] });
+  assert.deepEqual([canvas.path, canvas.history, canvas.retrieval], [[], [], []]);
+  assert.equal(canvas.nodes.get('StringTransform:plan')!.outputs.result, null);
+  const events = await runAll(canvas, { query: 'again' });
+  assert.equal(events.at(-1)!.event, 'user_inputs');
 });

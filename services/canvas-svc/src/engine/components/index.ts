@@ -3,6 +3,7 @@ import type { ComponentSpec } from '../component.js';
 import { Begin } from './begin.js';
 import { Categorize } from './categorize.js';
 import { Iteration, IterationItem } from './iteration.js';
+import { ListOperations } from './list-operations.js';
 import { LLM } from './llm.js';
 import { ExitLoop, Loop, LoopItem } from './loop.js';
 import { Message } from './message.js';
@@ -13,6 +14,6 @@ import { UserFillUp } from './user-fill-up.js';
 import { VariableAggregator } from './variable-aggregator.js';
 import { VariableAssigner } from './variable-assigner.js';
 
-const ALL: ComponentSpec[] = [Begin, Message, Switch, Categorize, LLM, VariableAggregator, StringTransform, UserFillUp, Iteration, IterationItem, Loop, LoopItem, ExitLoop, VariableAssigner, Retrieval];
+const ALL: ComponentSpec[] = [Begin, Message, Switch, Categorize, LLM, VariableAggregator, StringTransform, UserFillUp, Iteration, IterationItem, Loop, LoopItem, ExitLoop, VariableAssigner, Retrieval, ListOperations];
 
 export const COMPONENTS: ReadonlyMap<string, ComponentSpec> = new Map(ALL.map((spec) => [spec.type, spec]));

@@ -41,3 +41,11 @@ test('LLM: earlier turns are given as history, the window counting entries', asy
     { role: 'user', content: 'second' },
   ]);
 });
+
+test('Agent without tools answers like an LLM; with tools it is refused at load', async () => {
+  const chat = scriptedChat('agent says hi');
+  const canvas = load({ begin: cpn('Begin', {}, ['Agent:a']), 'Agent:a': cpn('Agent', { llm_id: 'm', sys_prompt: 'You help.' }, ['Message:m']), 'Message:m': cpn('Message', { content: ['{Agent:a@content}'] }) });
+  const events = await runAll(canvas, { query: 'hi' }, { ports: { clock: testClock(), chat } });
+  assert.equal(text(events), 'agent says hi');
+  assert.throws(() => load({ begin: cpn('Begin', {}, ['a']), a: cpn('Agent', { llm_id: 'm', tools: [{ component_name: 'TavilySearch' }] }) }), { message: 'a: Agent tools and MCP servers are not supported yet' });
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpn, load, runAll, text, trace } from './testing.js';
+import { cpn, load, runAll, scriptedChat, testClock, text, trace } from './testing.js';
 
 const suite = () => load({ begin: cpn('Begin', {}, ['message']), message: cpn('Message', { content: ['{sys.query}'] }) });
 
@@ -95,4 +95,22 @@ test('run: parallel fan-in waits for every branch; a join on alternatives still 
   const alt = await runAll(alternatives, { query: 'in english' });
   assert.equal(text(alt), 'Hello');
   assert.equal(alt.at(-1)!.event, 'workflow_finished');
+});
+
+test('run: a Message joining alternative LLM answers (customer_support pattern) streams the one that ran (§11 #6)', async () => {
+  const canvas = load({
+    begin: cpn('Begin', {}, ['Categorize:c']),
+    'Categorize:c': cpn('Categorize', { llm_id: 'm', category_description: { sales: { to: ['Agent:sales'] }, help: { to: ['Agent:help'] } } }),
+    'Agent:sales': cpn('Agent', { llm_id: 'm' }, ['Message:m']),
+    'Agent:help': cpn('Agent', { llm_id: 'm' }, ['Message:m']),
+    'Message:m': cpn('Message', { content: ['{Agent:sales@content}{Agent:help@content}'] }),
+  });
+  const chat = scriptedChat('help', 'happy to| help');
+  const events = await runAll(canvas, { query: 'broken' }, { ports: { clock: testClock(), chat } });
+  assert.equal(text(events), 'happy to help');
+  const t = trace(events);
+  assert.deepEqual(t.slice(t.indexOf('message_end')), ['message_end', 'node_finished Agent:help', 'node_finished Message:m', 'workflow_finished']);
+  const last = events.at(-1)!;
+  assert.equal(last.event === 'workflow_finished' && (last.data.outputs as Record<string, unknown>).content, 'happy to help');
+  assert.doesNotThrow(() => JSON.parse(JSON.stringify(events)));
 });

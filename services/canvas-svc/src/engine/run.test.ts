@@ -114,3 +114,9 @@ test('run: a Message joining alternative LLM answers (customer_support pattern) 
   assert.equal(last.event === 'workflow_finished' && (last.data.outputs as Record<string, unknown>).content, 'happy to help');
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(events)));
 });
+
+test('run: sys.user_id and sys.files come from the request when given and stay otherwise', async () => {
+  const canvas = load({ begin: cpn('Begin', {}, ['m']), m: cpn('Message', { content: ['{sys.user_id}:{sys.files}'], stream: false }) });
+  assert.equal(text(await runAll(canvas, { query: 'q', userId: 'u7', files: ['text of a.txt'] })), 'u7:["text of a.txt"]');
+  assert.equal(text(await runAll(canvas, { query: 'q' })), 'u7:["text of a.txt"]');
+});

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { DeferredStream, isMessageSpec, obj, strings } from './component.js';
 import { makeContext } from './context.js';
 import type { Canvas } from './dsl.js';
-import { CANCELED, EngineError, messageOf } from './errors.js';
+import { CANCELED, messageOf } from './errors.js';
 import { executeBody, mapLimit } from './execute.js';
 import { componentOf, refsInText, render } from './refs.js';
 import type { CanvasNode, EngineEvent, EnginePorts, NodeFinishedData, RunBounds, RunErrorData, RunRequest } from './types.js';
@@ -298,4 +298,3 @@ function plainOutputs(outputs: Record<string, unknown>): Record<string, unknown>
   return plain;
 }
 
-export { EngineError };

@@ -4,7 +4,6 @@
  */
 import { NodeError } from '../errors.js';
 import { obj, str, type ComponentSpec } from '../component.js';
-import { componentOf, stripRef } from '../refs.js';
 
 const collated = (params: Record<string, unknown>) =>
   Object.entries(obj(params.outputs))
@@ -15,7 +14,7 @@ export const Iteration: ComponentSpec = {
   type: 'Iteration',
   defaults: () => ({ items_ref: '', outputs: {} }),
   check: (params) => (str(params.items_ref) ? [] : ['items_ref is required']),
-  refFields: (params) => [str(params.items_ref)],
+  refFields: (params) => [str(params.items_ref), ...collated(params).map((o) => o.ref)],
   outputNames: (params) => Object.keys(obj(params.outputs)),
   async run(ctx) {
     const ref = str(ctx.node.params.items_ref);
@@ -42,8 +41,7 @@ export const IterationItem: ComponentSpec = {
     const index = typeof ctx.node.state.index === 'number' ? ctx.node.state.index : -1;
     if (index >= 0) {
       for (const { name, ref } of collated(parent.params)) {
-        const inner = componentOf(stripRef(ref));
-        const value = inner ? ctx.resolve(ref) : null;
+        const value = ctx.resolve(ref);
         const soFar = Array.isArray(parent.outputs[name]) ? (parent.outputs[name] as unknown[]) : [];
         parent.outputs[name] = [...soFar, value];
       }

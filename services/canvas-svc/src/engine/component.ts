@@ -32,6 +32,8 @@ export interface ComponentSpec {
   check(params: Params): string[];
   /** Text fields whose `{refs}` take part in the join rule (§3.3). */
   textFields?(params: Params): string[];
+  /** Other text fields with `{refs}` (validated at load, not part of the join rule). */
+  otherTextFields?(params: Params): string[];
   /** Reference fields (whole string is one target). */
   refFields?(params: Params): string[];
   /** Ids the node may route to besides `downstream` (Switch, Categorize). */

@@ -115,7 +115,7 @@ function checkLinks(canvas: Canvas, node: CanvasNode): void {
     if (!canvas.nodes.has(id)) throw new DslError(node.id, `names a component that does not exist: '${id}'`);
   }
   if (node.parentId && !canvas.nodes.has(node.parentId)) throw new DslError(node.id, `parent_id names a component that does not exist: '${node.parentId}'`);
-  const texts = spec.textFields?.(node.params) ?? [];
+  const texts = [...(spec.textFields?.(node.params) ?? []), ...(spec.otherTextFields?.(node.params) ?? [])];
   const refs = [...texts.flatMap(refsInText), ...(spec.refFields?.(node.params) ?? []).map(stripRef)];
   for (const target of refs) checkRef(canvas, node.id, target);
 }

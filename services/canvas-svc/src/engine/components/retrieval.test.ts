@@ -45,3 +45,7 @@ test('Retrieval: kb_ids entries with @ are references resolved to dataset names 
   await runAll(canvas(['begin@kb'], 'x'), { query: 'cats', inputs: { kb: { value: 'my notes' } } }, { ports: { clock: testClock(), retrieval: port } });
   assert.deepEqual(port.requests[0]!.datasets, ['my notes']);
 });
+
+test('Retrieval: a query text naming a missing component is refused at load', () => {
+  assert.throws(() => load({ begin: cpn('Begin', {}, ['r']), r: cpn('Retrieval', { query: '{Agent:gone@content}', kb_ids: ['ds1'] }) }), { message: "r: refers to a component that does not exist: 'Agent:gone@content'" });
+});

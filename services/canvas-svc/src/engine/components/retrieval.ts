@@ -43,7 +43,7 @@ export const Retrieval: ComponentSpec = {
     if (num(params.top_k, 0) <= 0) reasons.push('top_k must be a positive number');
     return reasons;
   },
-  textFields: () => [],
+  otherTextFields: (params) => [str(params.query)],
   refFields: (params) => refEntries(params),
   outputNames: () => ['formalized_content', 'json'],
   async run(ctx) {

@@ -168,7 +168,7 @@ export async function* runCanvas(canvas: Canvas, request: RunRequest, options: R
           const text = String(node.outputs.content ?? '');
           const end: Record<string, unknown> = {};
           if (node.params.status !== undefined) end.status = node.params.status;
-          if (/\[ID:[0-9 ]+\]/.test(text)) end.reference = canvas.retrieval[canvas.retrieval.length - 1];
+          if (/\[ID:[0-9 ]+\]/.test(text)) end.reference = structuredClone(canvas.retrieval[canvas.retrieval.length - 1]);
           yield event('message_end', end);
           yield* flushDrained();
           node.outputs._elapsed_time = clock.monotonic() - startedAt;
